@@ -1,0 +1,7 @@
+namespace Rivulet.Storage.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.True(true);
+}
