@@ -1,0 +1,94 @@
+// Shared helpers for the @aws-sdk/client-kinesis (v3) compatibility tests.
+//
+// The client keeps its default request handler: NodeHttp2Handler, i.e. HTTP/2 with prior knowledge
+// (h2c) on an http:// endpoint and a new session per request (disableConcurrentStreams). To prove the
+// server really answered over HTTP/2, every session the SDK opens is recorded by wrapping
+// http2.connect, which @smithy/node-http-handler calls through the shared module object.
+import http2 from "node:http2";
+import { createHash, randomBytes } from "node:crypto";
+
+import { KinesisClient, DeleteStreamCommand } from "@aws-sdk/client-kinesis";
+
+export const REGION = "us-east-1";
+export const ACCOUNT = "000000000000";
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Every HTTP/2 session the SDK opened: { authority, alpnProtocol, gotRemoteSettings, error }. */
+export const http2Sessions = [];
+
+const originalConnect = http2.connect;
+http2.connect = function connectAndRecord(authority, ...rest) {
+  const session = originalConnect.call(this, authority, ...rest);
+  const entry = { authority: String(authority), alpnProtocol: undefined, gotRemoteSettings: false, error: undefined };
+  http2Sessions.push(entry);
+  // The server's SETTINGS frame is the first thing an HTTP/2 server sends; an HTTP/1.1-only
+  // server never sends one and the session fails with ERR_HTTP2_ERROR instead.
+  session.once("remoteSettings", () => {
+    entry.gotRemoteSettings = true;
+    entry.alpnProtocol = session.alpnProtocol;
+  });
+  session.once("error", (error) => {
+    entry.error = error;
+  });
+  return session;
+};
+
+export function endpoint() {
+  const value = (process.env.RIVULET_ENDPOINT ?? "").trim().replace(/\/$/, "");
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(value)) {
+    throw new Error(`RIVULET_ENDPOINT must be http://127.0.0.1:<port>, got '${value}'`);
+  }
+  return value;
+}
+
+export function newClient() {
+  return new KinesisClient({
+    endpoint: endpoint(),
+    region: REGION,
+    credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+    maxAttempts: 1, // surface the server's first answer, never a retry
+  });
+}
+
+/** client.send with a deadline, so a hung server fails the test instead of stalling the run. */
+export function send(client, command) {
+  return client.send(command, { abortSignal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+}
+
+let counter = 0;
+export function uniqueName(label) {
+  counter += 1;
+  return `js-${label}-${process.pid}-${counter}-${randomBytes(3).toString("hex")}`;
+}
+
+export function streamArn(name) {
+  return `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
+}
+
+/** MD5 of the UTF-8 partition key as an unsigned 128-bit big-endian integer (AWS PutRecord docs). */
+export function partitionKeyHash(partitionKey) {
+  return BigInt(`0x${createHash("md5").update(partitionKey, "utf8").digest("hex")}`);
+}
+
+export function shardForHash(shards, hash) {
+  const matches = shards.filter(
+    (shard) =>
+      BigInt(shard.HashKeyRange.StartingHashKey) <= hash &&
+      hash <= BigInt(shard.HashKeyRange.EndingHashKey) &&
+      shard.SequenceNumberRange?.EndingSequenceNumber === undefined,
+  );
+  if (matches.length !== 1) {
+    throw new Error(`hash ${hash} is covered by ${matches.length} open shards`);
+  }
+  return matches[0].ShardId;
+}
+
+export async function deleteQuietly(client, name) {
+  try {
+    await send(client, new DeleteStreamCommand({ StreamName: name, EnforceConsumerDeletion: true }));
+  } catch {
+    // already gone, or the server is down: nothing to clean up
+  }
+}
+
+export const utf8 = (text) => new TextEncoder().encode(text);

@@ -1,0 +1,306 @@
+"""Shared helpers for the boto3 / AWS CLI compatibility tests.
+
+Everything talks to the server named by RIVULET_ENDPOINT (http://127.0.0.1:<port>) and nowhere else.
+Each test creates its own uniquely named stream and deletes it afterwards, so suites can share one
+server and run in any order.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import itertools
+import json
+import os
+import re
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+from typing import Any, Iterable
+
+import boto3
+import botocore
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+REGION = "us-east-1"
+ACCOUNT = "000000000000"
+ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+MAX_HASH_KEY = 2**128 - 1
+ONE_MIB = 1024 * 1024
+
+# Every response timeout is bounded so a hung server fails the suite instead of stalling it.
+_CONNECT_TIMEOUT_SECONDS = 5
+_READ_TIMEOUT_SECONDS = 30
+_CLI_TIMEOUT_SECONDS = 60
+
+_names = itertools.count(1)
+
+
+def endpoint() -> str:
+    value = os.environ.get("RIVULET_ENDPOINT", "").strip()
+    if not value:
+        raise RuntimeError("RIVULET_ENDPOINT is not set (e.g. http://127.0.0.1:45678)")
+    if not re.match(r"^http://127\.0\.0\.1:\d+/?$", value):
+        raise RuntimeError(f"RIVULET_ENDPOINT must be http://127.0.0.1:<port>, got {value!r}")
+    return value.rstrip("/")
+
+
+def client(*, validate: bool = True):
+    """A boto3 Kinesis client as an application would build it, minus retries.
+
+    validate=False turns off botocore's client-side parameter checks so that out-of-range values
+    (empty partition key, Limit 0 ...) reach the server, whose answer is what we are testing.
+    """
+    session = boto3.session.Session(
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name=REGION,
+    )
+    return session.client(
+        "kinesis",
+        endpoint_url=endpoint(),
+        config=Config(
+            retries={"max_attempts": 0},
+            connect_timeout=_CONNECT_TIMEOUT_SECONDS,
+            read_timeout=_READ_TIMEOUT_SECONDS,
+            parameter_validation=validate,
+        ),
+    )
+
+
+def unique_name(label: str) -> str:
+    """Stream names are 1-128 chars of [a-zA-Z0-9_.-]; pid + counter + random keep runs apart."""
+    label = re.sub(r"[^a-zA-Z0-9_.-]", "-", label)[:60]
+    return f"py-{label}-{os.getpid()}-{next(_names)}-{uuid.uuid4().hex[:6]}"
+
+
+def stream_arn(name: str) -> str:
+    return f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{name}"
+
+
+def not_found_message(name: str) -> str:
+    return f"Stream {name} under account {ACCOUNT} not found."
+
+
+def model_has_member(operation: str, member: str) -> bool:
+    """Older botocore builds (e.g. Debian's python3-boto3) predate newer Kinesis members."""
+    shape = _service_model().operation_model(operation).input_shape
+    return member in shape.members
+
+
+_model_cache: list[Any] = []
+
+
+def _service_model() -> Any:
+    if not _model_cache:
+        _model_cache.append(botocore.session.get_session().get_service_model("kinesis"))
+    return _model_cache[0]
+
+
+def partition_key_hash(partition_key: str) -> int:
+    """MD5 of the UTF-8 key read as an unsigned 128-bit big-endian integer (AWS PutRecord docs)."""
+    return int.from_bytes(hashlib.md5(partition_key.encode("utf-8")).digest(), "big")
+
+
+def shard_for_hash(shards: Iterable[dict[str, Any]], hash_key: int) -> str:
+    matches = [
+        shard["ShardId"]
+        for shard in shards
+        if int(shard["HashKeyRange"]["StartingHashKey"]) <= hash_key <= int(shard["HashKeyRange"]["EndingHashKey"])
+        and "EndingSequenceNumber" not in shard.get("SequenceNumberRange", {})
+    ]
+    if len(matches) != 1:
+        raise AssertionError(f"hash {hash_key} is covered by {len(matches)} open shards: {matches}")
+    return matches[0]
+
+
+def now_utc() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+class KinesisTestCase(unittest.TestCase):
+    """Base class: a boto3 client, stream creation with cleanup, and error assertions."""
+
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.kinesis = client()
+        cls.raw_kinesis = client(validate=False)
+
+    # -- streams -------------------------------------------------------------------------------
+
+    def create_stream(self, label: str, *, wait: bool = True, **kwargs: Any) -> str:
+        name = unique_name(label)
+        if "ShardCount" not in kwargs and "StreamModeDetails" not in kwargs:
+            kwargs["ShardCount"] = 1
+        self.kinesis.create_stream(StreamName=name, **kwargs)
+        self.addCleanup(self.delete_stream_quietly, name)
+        if wait:
+            self.wait_for_active(name)
+        return name
+
+    def wait_for_active(self, name: str) -> None:
+        # What applications do; streams are ACTIVE at once on Rivulet, so normally no sleep happens.
+        self.kinesis.get_waiter("stream_exists").wait(
+            StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 20}
+        )
+
+    def delete_stream_quietly(self, name: str) -> None:
+        try:
+            self.kinesis.delete_stream(StreamName=name, EnforceConsumerDeletion=True)
+        except ClientError:
+            pass
+        except botocore.exceptions.BotoCoreError:
+            pass
+
+    def list_all_streams(self) -> tuple[list[str], dict[str, dict[str, Any]]]:
+        """All stream names in listing order, and the StreamSummaries by name (paginated, bounded)."""
+        names: list[str] = []
+        summaries: dict[str, dict[str, Any]] = {}
+        kwargs: dict[str, Any] = {"Limit": 100}
+        for _ in range(200):
+            page = self.kinesis.list_streams(**kwargs)
+            names.extend(page["StreamNames"])
+            for summary in page.get("StreamSummaries", []):
+                summaries[summary["StreamName"]] = summary
+            if not page.get("HasMoreStreams"):
+                return names, summaries
+            if page.get("NextToken"):
+                kwargs = {"NextToken": page["NextToken"], "Limit": 100}
+            else:
+                kwargs = {"ExclusiveStartStreamName": page["StreamNames"][-1], "Limit": 100}
+        raise AssertionError("ListStreams kept reporting HasMoreStreams")
+
+    def list_all_shards(self, name: str) -> list[dict[str, Any]]:
+        shards: list[dict[str, Any]] = []
+        response = self.kinesis.list_shards(StreamName=name)
+        for _ in range(100):
+            shards.extend(response["Shards"])
+            token = response.get("NextToken")
+            if not token:
+                return shards
+            response = self.kinesis.list_shards(NextToken=token)
+        raise AssertionError("ListShards kept returning NextToken")
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def iterator(self, name: str, shard_id: str, iterator_type: str, **kwargs: Any) -> str:
+        response = self.kinesis.get_shard_iterator(
+            StreamName=name, ShardId=shard_id, ShardIteratorType=iterator_type, **kwargs
+        )
+        iterator = response["ShardIterator"]
+        self.assertIsInstance(iterator, str)
+        self.assertTrue(0 < len(iterator) <= 512, f"iterator length {len(iterator)}")
+        return iterator
+
+    def read_records(self, iterator: str, *, expected: int, max_calls: int = 20, limit: int | None = None) -> list[dict[str, Any]]:
+        """GetRecords until `expected` records arrived or the iterator stops; bounded by max_calls."""
+        records: list[dict[str, Any]] = []
+        for _ in range(max_calls):
+            kwargs: dict[str, Any] = {"ShardIterator": iterator}
+            if limit is not None:
+                kwargs["Limit"] = limit
+            response = self.kinesis.get_records(**kwargs)
+            records.extend(response["Records"])
+            iterator = response.get("NextShardIterator")
+            if len(records) >= expected or not iterator:
+                break
+            if not response["Records"]:
+                time.sleep(0.05)
+        return records
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def assert_client_error(self, context: Any, code: str | Iterable[str], message: str | None = None, *, status: int = 400) -> ClientError:
+        """Checks what boto3 users see: e.response['Error'] Code/Message and the HTTP status."""
+        error = context.exception
+        self.assertIsInstance(error, ClientError)
+        codes = {code} if isinstance(code, str) else set(code)
+        details = describe_error(error)
+        self.assertIn(error.response["Error"]["Code"], codes, details)
+        self.assertEqual(status, error.response["ResponseMetadata"]["HTTPStatusCode"], details)
+        if message is not None:
+            self.assertEqual(message, error.response["Error"].get("Message"), details)
+        return error
+
+
+def describe_error(error: ClientError) -> str:
+    meta = error.response.get("ResponseMetadata", {})
+    return (
+        f"got {error.response.get('Error')} status={meta.get('HTTPStatusCode')} "
+        f"operation={error.operation_name}"
+    )
+
+
+# -- AWS CLI ------------------------------------------------------------------------------------
+
+class CliResult:
+    def __init__(self, argv: list[str], completed: subprocess.CompletedProcess[str]):
+        self.argv = argv
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.stdout) if self.stdout.strip() else None
+
+    def __repr__(self) -> str:
+        return (
+            f"CLI {' '.join(self.argv)}\n exit={self.returncode}\n stdout={self.stdout[:2000]}\n"
+            f" stderr={self.stderr[-2000:]}"
+        )
+
+
+_cli_home = tempfile.mkdtemp(prefix="rivulet-cli-")
+
+
+def aws_cli_major() -> int:
+    value = os.environ.get("RIVULET_AWS_MAJOR", "").strip()
+    if value.isdigit():
+        return int(value)
+    out = subprocess.run(
+        [aws_cli_path(), "--version"], capture_output=True, text=True, timeout=_CLI_TIMEOUT_SECONDS
+    )
+    match = re.match(r"aws-cli/(\d+)", (out.stdout or out.stderr).strip())
+    return int(match.group(1)) if match else 1
+
+
+def aws_cli_path() -> str:
+    return os.environ.get("RIVULET_AWS", "").strip() or "aws"
+
+
+def aws(*args: str) -> CliResult:
+    """Runs `aws kinesis <args>` against the endpoint, isolated from any user configuration.
+
+    CLI v2 reads blob arguments as base64 unless told otherwise; raw-in-base64-out gives the v1
+    behaviour the seed example relies on (Data=blob1 means the five bytes "blob1"). v1 has no such
+    option and must not get it.
+    """
+    argv = [aws_cli_path(), "kinesis", *args, "--endpoint-url", endpoint(), "--region", REGION, "--output", "json"]
+    if aws_cli_major() >= 2:
+        argv += ["--cli-binary-format", "raw-in-base64-out", "--no-cli-pager"]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AWS_") or key in ("AWS_CA_BUNDLE",)
+    }
+    env.update(
+        AWS_ACCESS_KEY_ID=ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_CONFIG_FILE=os.path.join(_cli_home, "config"),
+        AWS_SHARED_CREDENTIALS_FILE=os.path.join(_cli_home, "credentials"),
+        AWS_MAX_ATTEMPTS="1",
+        AWS_PAGER="",
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    completed = subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=_CLI_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL
+    )
+    return CliResult(argv, completed)

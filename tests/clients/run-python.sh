@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the boto3 + AWS CLI compatibility suite against $RIVULET_ENDPOINT (a running server).
+# Last line of output: `N passed, N failed`; exit status non-zero on any failure.
+# Extra arguments go to python/run_tests.py (e.g. -k garbled, or test_put_record.PutRecordTests).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+if [ -z "${RIVULET_ENDPOINT:-}" ]; then
+    echo "RIVULET_ENDPOINT is not set (e.g. http://127.0.0.1:45678)" >&2
+    echo "0 passed, 1 failed"
+    exit 2
+fi
+
+# Select (or install) the clients once; later runs only source the recorded choice.
+if [ ! -f "$here/.env.sh" ]; then
+    "$here/setup.sh" >&2
+fi
+# shellcheck source=/dev/null
+. "$here/.env.sh"
+if ! [ -x "${RIVULET_PYTHON:-}" ] || ! [ -x "${RIVULET_AWS:-}" ]; then
+    "$here/setup.sh" >&2
+    # shellcheck source=/dev/null
+    . "$here/.env.sh"
+fi
+
+export RIVULET_ENDPOINT RIVULET_AWS RIVULET_AWS_MAJOR
+export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# The suite should finish well inside a minute; the cap only stops a hung run (every request
+# already has its own timeout).
+status=0
+timeout --kill-after=10 "${RIVULET_SUITE_TIMEOUT:-170}" "$RIVULET_PYTHON" "$here/python/run_tests.py" "$@" || status=$?
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "python suite: stopped after ${RIVULET_SUITE_TIMEOUT:-170}s"
+    echo "0 passed, 1 failed"
+fi
+exit "$status"

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Makes the real AWS clients available for the compatibility tests and records which ones were
+# chosen in tests/clients/.env.sh (git-ignored), which run-python.sh and run-js.sh source.
+#
+# Idempotent and quick when everything is present: three probes, no network.
+#   python: the first python3 that can `import boto3`; otherwise apt-get install python3-boto3.
+#   aws:    the CLI next to that python (same botocore), else the one on PATH, else apt-get install awscli.
+#   js:     `npm ci` in tests/clients/js only when node_modules/@aws-sdk/client-kinesis is missing.
+# Works as root without a TTY; as another user it uses `sudo -n` for apt-get when available.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+env_file="$here/.env.sh"
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# Runners may call this concurrently (e.g. from parallel xUnit tests): serialise installs.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$here/.setup.lock"
+    flock -w 600 9 || { log "timed out waiting for another setup.sh"; exit 1; }
+fi
+
+apt_updated=0
+apt_install() {
+    local -a sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo_cmd=(sudo -n)
+        else
+            log "need root (or sudo) to apt-get install $*"
+            return 1
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        log "apt-get not available; install $* by hand"
+        return 1
+    fi
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        apt_updated=1
+    fi
+    log "apt-get install -y $*"
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "$@" </dev/null
+}
+
+# Prints the real interpreter path (not a pyenv shim) when $1 can import boto3.
+python_with_boto3() {
+    "$1" -c 'import sys, boto3; print(sys.executable)' 2>/dev/null
+}
+
+# Prints "<major> <version line>" when $1 is a working AWS CLI.
+aws_cli_version() {
+    local out
+    out="$("$1" --version 2>&1)" || return 1
+    case "$out" in
+        aws-cli/*) printf '%s %s\n' "$(printf '%s' "$out" | sed -E 's|^aws-cli/([0-9]+).*|\1|')" "$out" ;;
+        *) return 1 ;;
+    esac
+}
+
+# --- python + boto3 ---------------------------------------------------------------------------
+python_bin=""
+if command -v python3 >/dev/null 2>&1; then
+    python_bin="$(python_with_boto3 python3 || true)"
+fi
+if [ -z "$python_bin" ]; then
+    apt_install python3-boto3
+    python_bin="$(python_with_boto3 /usr/bin/python3 || true)"
+    if [ -z "$python_bin" ]; then
+        log "python3-boto3 installed but /usr/bin/python3 still cannot import boto3"
+        exit 1
+    fi
+fi
+
+# --- AWS CLI -----------------------------------------------------------------------------------
+aws_bin=""
+aws_major=""
+aws_version=""
+candidates=("$(dirname "$python_bin")/aws")
+if command -v aws >/dev/null 2>&1; then
+    candidates+=("$(command -v aws)")
+fi
+candidates+=(/usr/bin/aws /usr/local/bin/aws)
+for candidate in "${candidates[@]}"; do
+    [ -x "$candidate" ] || continue
+    if version="$(aws_cli_version "$candidate")"; then
+        aws_bin="$candidate"
+        aws_major="${version%% *}"
+        aws_version="${version#* }"
+        break
+    fi
+done
+if [ -z "$aws_bin" ]; then
+    apt_install awscli
+    if version="$(aws_cli_version /usr/bin/aws)"; then
+        aws_bin=/usr/bin/aws
+        aws_major="${version%% *}"
+        aws_version="${version#* }"
+    else
+        log "awscli installed but /usr/bin/aws does not run"
+        exit 1
+    fi
+fi
+
+# --- JS SDK v3 ---------------------------------------------------------------------------------
+node_bin="$(command -v node || true)"
+if [ -z "$node_bin" ]; then
+    log "node not found; the JS suite cannot run (needs Node >= 20)"
+elif [ ! -d "$here/js/node_modules/@aws-sdk/client-kinesis" ]; then
+    log "npm ci in tests/clients/js"
+    (cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- record the selection ----------------------------------------------------------------------
+tmp="$(mktemp "$env_file.XXXXXX")"
+{
+    echo "# Written by tests/clients/setup.sh; sourced by the runners. Safe to delete."
+    printf 'export RIVULET_PYTHON=%q\n' "$python_bin"
+    printf 'export RIVULET_AWS=%q\n' "$aws_bin"
+    printf 'export RIVULET_AWS_MAJOR=%q\n' "$aws_major"
+    printf 'export RIVULET_NODE=%q\n' "$node_bin"
+} >"$tmp"
+mv -f "$tmp" "$env_file"
+
+echo "python: $python_bin"
+echo "aws:    $aws_bin ($aws_version)"
+echo "node:   ${node_bin:-missing}"
