@@ -37,12 +37,12 @@ apt_install() {
     fi
     if [ "$apt_updated" -eq 0 ]; then
         log "apt-get update"
-        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
         apt_updated=1
     fi
     log "apt-get install -y $*"
     "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "$@" </dev/null
+        apt-get install -y -qq --no-install-recommends "$@" </dev/null >&2
 }
 
 # Prints the real interpreter path (not a pyenv shim) when $1 can import boto3.
@@ -110,7 +110,7 @@ if [ -z "$node_bin" ]; then
     log "node not found; the JS suite cannot run (needs Node >= 20)"
 elif [ ! -d "$here/js/node_modules/@aws-sdk/client-kinesis" ]; then
     log "npm ci in tests/clients/js"
-    (cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
 # --- record the selection ----------------------------------------------------------------------

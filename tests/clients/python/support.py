@@ -87,10 +87,21 @@ def not_found_message(name: str) -> str:
     return f"Stream {name} under account {ACCOUNT} not found."
 
 
-def model_has_member(operation: str, member: str) -> bool:
-    """Older botocore builds (e.g. Debian's python3-boto3) predate newer Kinesis members."""
-    shape = _service_model().operation_model(operation).input_shape
-    return member in shape.members
+def model_has_member(operation: str, member: str, *, output: bool = False) -> bool:
+    """Older botocore builds (e.g. Debian's python3-boto3 1.26) predate newer Kinesis members:
+    they refuse such parameters client-side and drop such response fields."""
+    model = _service_model().operation_model(operation)
+    shape = model.output_shape if output else model.input_shape
+    return shape is not None and member in shape.members
+
+
+def requires_member(operation: str, member: str, *, output: bool = False):
+    """Skips a test this client's model cannot express (says so rather than failing)."""
+    where = "response" if output else "request"
+    return unittest.skipUnless(
+        model_has_member(operation, member, output=output),
+        f"botocore {botocore.__version__} has no {operation} {where} member {member}",
+    )
 
 
 _model_cache: list[Any] = []

@@ -13,6 +13,7 @@ from support import (
     ACCOUNT,
     KinesisTestCase,
     now_utc,
+    requires_member,
     stream_arn,
 )
 
@@ -125,6 +126,7 @@ class GetRecordsTests(KinesisTestCase):
             rf"timestampInMillis: {future_seconds * 1000}, currentTimestampInMillis: \d{{13}}$",
         )
 
+    @requires_member("GetShardIterator", "StreamARN")
     def test_iterators_work_on_a_stream_addressed_by_arn(self):
         name = self.create_stream("arn-read", ShardCount=1)
         self.put_many(name, 1, prefix="arn")

@@ -11,7 +11,7 @@ from support import (
     MAX_HASH_KEY,
     ONE_MIB,
     KinesisTestCase,
-    model_has_member,
+    requires_member,
     not_found_message,
     partition_key_hash,
     shard_for_hash,
@@ -144,7 +144,7 @@ class PutRecordTests(KinesisTestCase):
             self.kinesis.put_record(StreamName=name, Data=b"\0" * (ONE_MIB - len(key) + 1), PartitionKey=key)
         self.assert_client_error(context, "ValidationException")
 
-    @unittest.skipUnless(model_has_member("CreateStream", "MaxRecordSizeInKiB"), "this botocore predates MaxRecordSizeInKiB")
+    @requires_member("CreateStream", "MaxRecordSizeInKiB")
     def test_a_stream_with_max_record_size_2048_kib_takes_a_1_5_mib_record(self):
         name = self.create_stream("data-2mib", ShardCount=1, MaxRecordSizeInKiB=2048)
         payload = bytes(range(256)) * (3 * ONE_MIB // 2 // 256)
@@ -198,6 +198,7 @@ class PutRecordTests(KinesisTestCase):
 
         self.assert_client_error(context, "ResourceNotFoundException", not_found_message(name))
 
+    @requires_member("PutRecord", "StreamARN")
     def test_the_stream_arn_can_replace_the_stream_name(self):
         name = self.create_stream("by-arn", ShardCount=1)
 
@@ -206,6 +207,7 @@ class PutRecordTests(KinesisTestCase):
         records = self.read_records(self.iterator(name, put["ShardId"], "TRIM_HORIZON"), expected=1)
         self.assertEqual([b"via arn"], [record["Data"] for record in records])
 
+    @requires_member("PutRecord", "StreamARN")
     def test_an_arn_of_an_unknown_stream_is_resource_not_found(self):
         name = unique_name("nowhere-arn")
 
@@ -214,6 +216,7 @@ class PutRecordTests(KinesisTestCase):
 
         self.assert_client_error(context, "ResourceNotFoundException", not_found_message(name))
 
+    @requires_member("PutRecord", "StreamARN")
     def test_a_stream_name_and_arn_that_disagree_are_rejected(self):
         named = self.create_stream("disagree-name", ShardCount=1)
         other = self.create_stream("disagree-arn", ShardCount=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import re
 import unittest
 
 from botocore.exceptions import ClientError
@@ -72,10 +73,11 @@ class AwsCliPutRecordsSeedTests(KinesisTestCase):
         result = aws("describe-stream-summary", "--stream-name", name)
 
         self.assertNotEqual(0, result.returncode, repr(result))
-        self.assertIn(
-            f"An error occurred (ResourceNotFoundException) when calling the DescribeStreamSummary operation: "
-            f"Stream {name} under account {ACCOUNT} not found.",
+        # v2 inserts "(reached max retries: 0)" before the colon; the rest is the same.
+        self.assertRegex(
             result.stderr,
+            r"An error occurred \(ResourceNotFoundException\) when calling the DescribeStreamSummary operation"
+            r"( \(reached max retries: \d+\))?: " + re.escape(f"Stream {name} under account {ACCOUNT} not found."),
         )
 
     def test_the_aws_cli_lists_and_deletes_a_stream(self):

@@ -11,7 +11,7 @@ from support import (
     ACCOUNT,
     MAX_HASH_KEY,
     KinesisTestCase,
-    model_has_member,
+    requires_member,
     not_found_message,
     now_utc,
     stream_arn,
@@ -92,7 +92,7 @@ class CreateAndDescribeStreamTests(KinesisTestCase):
         put = self.kinesis.put_record(StreamName=name, Data=b"on-demand", PartitionKey="k")
         self.assertIn(put["ShardId"], [shard["ShardId"] for shard in shards])
 
-    @unittest.skipUnless(model_has_member("CreateStream", "MaxRecordSizeInKiB"), "this botocore predates MaxRecordSizeInKiB")
+    @requires_member("CreateStream", "MaxRecordSizeInKiB")
     def test_max_record_size_chosen_at_creation_is_reported(self):
         name = self.create_stream("maxrecord", ShardCount=1, MaxRecordSizeInKiB=2048)
 
@@ -100,6 +100,7 @@ class CreateAndDescribeStreamTests(KinesisTestCase):
 
         self.assertEqual(2048, summary.get("MaxRecordSizeInKiB"), summary)
 
+    @requires_member("CreateStream", "Tags")
     def test_tags_given_at_creation_are_listed(self):
         tags = {"team": "ingest", "env": "test"}
         name = self.create_stream("tags", ShardCount=1, Tags=tags)
@@ -132,6 +133,7 @@ class CreateAndDescribeStreamTests(KinesisTestCase):
 
 
 class ListStreamsTests(KinesisTestCase):
+    @requires_member("ListStreams", "StreamSummaries", output=True)
     def test_list_streams_returns_names_and_summaries_of_new_streams(self):
         first = self.create_stream("list-a", ShardCount=1)
         second = self.create_stream("list-b", StreamModeDetails={"StreamMode": "ON_DEMAND"})
@@ -149,6 +151,7 @@ class ListStreamsTests(KinesisTestCase):
         self.assertTrue(close_to_now(summaries[first]["StreamCreationTimestamp"]))
         self.assertEqual({"StreamMode": "ON_DEMAND"}, summaries[second]["StreamModeDetails"])
 
+    @requires_member("ListStreams", "NextToken", output=True)
     def test_list_streams_with_a_limit_reports_more_streams(self):
         self.create_stream("limit-a", ShardCount=1)
         self.create_stream("limit-b", ShardCount=1)
@@ -178,6 +181,7 @@ class ListShardsTests(KinesisTestCase):
             [(s["HashKeyRange"]["StartingHashKey"], s["HashKeyRange"]["EndingHashKey"]) for s in shards],
         )
 
+    @requires_member("ListShards", "StreamARN")
     def test_list_shards_accepts_the_stream_arn(self):
         name = self.create_stream("listshards-arn", ShardCount=2)
 
