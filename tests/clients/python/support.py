@@ -8,6 +8,7 @@ server and run in any order.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import itertools
 import json
@@ -271,6 +272,7 @@ class CliResult:
 _cli_home = tempfile.mkdtemp(prefix="rivulet-cli-")
 
 
+@functools.lru_cache(maxsize=None)
 def aws_cli_major() -> int:
     value = os.environ.get("RIVULET_AWS_MAJOR", "").strip()
     if value.isdigit():
