@@ -198,7 +198,7 @@ internal sealed class StructureEmitter(ServiceModel model)
                 writer.Close();
                 break;
             case MemberKind.StringList when ConstraintsOf(model[target.ListMember!], "item").Count > 0:
-                EmitItemChecks(writer, member.Name, [("item", "itemViolations", "ListItems", model[target.ListMember!])], path);
+                EmitItemChecks(writer, member.Name, "item", [("item", "itemViolations", "ListItems", model[target.ListMember!])], path);
                 break;
             case MemberKind.StringMap:
                 var keyAndValue = new List<(string Access, string Flags, string Report, Shape Shape)>
@@ -209,7 +209,7 @@ internal sealed class StructureEmitter(ServiceModel model)
                 keyAndValue.RemoveAll(part => ConstraintsOf(part.Shape, part.Access).Count == 0);
                 if (keyAndValue.Count > 0)
                 {
-                    EmitItemChecks(writer, member.Name, keyAndValue, path);
+                    EmitItemChecks(writer, member.Name, "entry", keyAndValue, path);
                 }
 
                 break;
@@ -218,9 +218,9 @@ internal sealed class StructureEmitter(ServiceModel model)
 
     // Items of a list of strings, or a map's keys and values: each item breaks at most one
     // constraint, and the union is reported once at the collection's path.
-    private static void EmitItemChecks(CodeWriter writer, string collection, List<(string Access, string Flags, string Report, Shape Shape)> parts, string path)
+    private static void EmitItemChecks(
+        CodeWriter writer, string collection, string loopVariable, List<(string Access, string Flags, string Report, Shape Shape)> parts, string path)
     {
-        var loopVariable = parts[0].Access.Split('.')[0];
         foreach (var part in parts)
         {
             writer.Line($"var {part.Flags} = ItemViolations.None;");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Model;
 using static Rivulet.Protocol.Tests.Wire;
@@ -105,6 +106,23 @@ public sealed class RoundTripTests
         Assert.Equal(2048, input.MaxRecordSizeInKiB);
         Assert.Null(input.WarmThroughputMiBps);
         Assert.Equal(json, Write(input));
+    }
+
+    [Fact]
+    public void ReadJson_stops_on_the_end_of_its_own_object()
+    {
+        var reader = new Utf8JsonReader("""[{"StreamName":"a","Tags":{"k":"v"}},{"StreamName":"b"}]"""u8);
+        reader.Read();
+        reader.Read();
+
+        var first = CreateStreamInput.ReadJson(ref reader);
+        Assert.Equal(JsonTokenType.EndObject, reader.TokenType);
+        reader.Read();
+        var second = CreateStreamInput.ReadJson(ref reader);
+
+        Assert.Equal(("a", "b"), (first.StreamName, second.StreamName));
+        Assert.True(reader.Read());
+        Assert.Equal(JsonTokenType.EndArray, reader.TokenType);
     }
 
     [Fact]

@@ -117,6 +117,24 @@ public sealed class ValidationMessageTests
     }
 
     [Fact]
+    public void Validating_a_valid_PutRecords_of_500_entries_allocates_nothing()
+    {
+        var input = new PutRecordsInput
+        {
+            StreamName = "s",
+            Records = [.. Enumerable.Range(0, 500).Select(i => new PutRecordsRequestEntry { PartitionKey = "a", Data = [1], ExplicitHashKey = $"{i}" })],
+        };
+        var errors = new ValidationErrors();
+        input.Validate(errors, "");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        input.Validate(errors, "");
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.False(errors.HasErrors);
+    }
+
+    [Fact]
     public void PutRecords_with_no_entries_is_too_few()
     {
         Assert.Equal(
