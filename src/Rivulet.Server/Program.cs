@@ -26,7 +26,7 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 });
 
 await using var server = await RivuletServer.StartAsync(options, Console.Out, stop.Token);
-Console.WriteLine($"rivulet listening on {server.Endpoint}");
+Console.WriteLine($"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')}");
 await server.WaitForShutdownAsync(stop.Token);
 Console.WriteLine("rivulet stopped");
 return 0;

@@ -23,9 +23,11 @@ public sealed class RivuletServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly IStreamStore _store;
+    private readonly string _http2Socket;
 
-    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service)
+    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket)
     {
+        _http2Socket = http2Socket;
         _app = app;
         _store = store;
         Endpoint = endpoint;
@@ -54,6 +56,9 @@ public sealed class RivuletServer : IAsyncDisposable
         });
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
 
+        // The private endpoint exists only so that Kestrel builds an HTTP/2 pipeline for the sniffer; nothing connects to it.
+        var sniffer = new PriorKnowledgeSniffer();
+        var http2Socket = Path.Combine(Path.GetTempPath(), $"rivulet-h2-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -61,7 +66,16 @@ public sealed class RivuletServer : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // the handler enforces the cap and answers 413 itself
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-            kestrel.Listen(ParseAddress(options.Host), options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(ParseAddress(options.Host), options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(sniffer.Route);
+            });
+            kestrel.ListenUnixSocket(http2Socket, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(sniffer.CaptureHttp2);
+            });
         });
 
         var app = builder.Build();
@@ -69,9 +83,9 @@ public sealed class RivuletServer : IAsyncDisposable
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new RivuletServer(app, store, endpoint, service);
+        return new RivuletServer(app, store, endpoint, service, http2Socket);
     }
 
     public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
@@ -94,6 +108,7 @@ public sealed class RivuletServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        File.Delete(_http2Socket);
     }
 
     private static IPAddress ParseAddress(string host) =>
