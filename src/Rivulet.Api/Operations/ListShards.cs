@@ -129,16 +129,16 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
             case "AT_LATEST":
                 return static shard => shard.IsOpen;
             case "AT_TIMESTAMP":
-            {
-                var at = Math.Max((filter.Timestamp ?? throw ApiErrors.ShardFilterNeedsTimestamp(filter.Type)).ToUnixTimeMilliseconds(), stream.CreatedAtMs);
-                return shard => shard.CreatedAtMs <= at && (shard.ClosedAtMs is not { } closed || closed > at);
-            }
+                {
+                    var at = Math.Max((filter.Timestamp ?? throw ApiErrors.ShardFilterNeedsTimestamp(filter.Type)).ToUnixTimeMilliseconds(), stream.CreatedAtMs);
+                    return shard => shard.CreatedAtMs <= at && (shard.ClosedAtMs is not { } closed || closed > at);
+                }
 
             default:
-            {
-                var from = Math.Max((filter.Timestamp ?? throw ApiErrors.ShardFilterNeedsTimestamp(filter.Type)).ToUnixTimeMilliseconds(), trimHorizon);
-                return shard => shard.ClosedAtMs is not { } closed || closed >= from;
-            }
+                {
+                    var from = Math.Max((filter.Timestamp ?? throw ApiErrors.ShardFilterNeedsTimestamp(filter.Type)).ToUnixTimeMilliseconds(), trimHorizon);
+                    return shard => shard.ClosedAtMs is not { } closed || closed >= from;
+                }
         }
     }
 }
