@@ -105,7 +105,7 @@ internal sealed class PhaseRunner
 
             var understood = operation == PutOperation.PutRecords
                 ? PutResponseReader.TryReadPutRecords(response.Body.Span, table, first, perRequest, out var outcome)
-                : Single(PutResponseReader.TryReadPutRecord(response.Body.Span, table, first), out outcome);
+                : PutResponseReader.TryReadPutRecord(response.Body.Span, table, first, out outcome);
             if (!understood)
             {
                 table.MarkIndeterminate(first, perRequest);
@@ -117,12 +117,6 @@ internal sealed class PhaseRunner
             stats.Acknowledged += outcome.Acknowledged;
             stats.Failed += outcome.Failed;
         }
-    }
-
-    private static bool Single(bool acknowledged, out PutResponseReader.Outcome outcome)
-    {
-        outcome = new PutResponseReader.Outcome(1, 0);
-        return acknowledged;
     }
 
     private static string Snippet(ReadOnlySpan<byte> body) => Encoding.UTF8.GetString(body[..Math.Min(body.Length, 300)]);

@@ -54,8 +54,9 @@ internal static class PutResponseReader
     }
 
     // {"SequenceNumber":"…","ShardId":"…"}
-    public static bool TryReadPutRecord(ReadOnlySpan<byte> json, AckTable table, int counter)
+    public static bool TryReadPutRecord(ReadOnlySpan<byte> json, AckTable table, int counter, out Outcome outcome)
     {
+        outcome = new Outcome(1, 0);
         try
         {
             var reader = new Utf8JsonReader(json);
