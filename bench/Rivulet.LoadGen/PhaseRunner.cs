@@ -29,7 +29,7 @@ internal sealed class PhaseRunner
         {
             clients[c] = new ClientStats();
             var writer = new PutBodyWriter(_options.StreamName, records, spec.Operation, c, perRequest);
-            tasks[c] = RunClientAsync(_connections[c], writer, spec.Operation, target, perRequest, records.RecordSize, tables[c], clients[c], deadline, cancellationToken);
+            tasks[c] = RunClientAsync(_connections[c], writer, spec.Operation, target, perRequest, tables[c], clients[c], deadline, cancellationToken);
         }
 
         await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -61,8 +61,8 @@ internal sealed class PhaseRunner
     }
 
     private async Task RunClientAsync(
-        KinesisConnection connection, PutBodyWriter writer, PutOperation operation, string target, int perRequest, int recordSize,
-        AckTable table, ClientStats stats, long deadline, CancellationToken cancellationToken)
+        KinesisConnection connection, PutBodyWriter writer, PutOperation operation, string target, int perRequest, AckTable table,
+        ClientStats stats, long deadline, CancellationToken cancellationToken)
     {
         // Yield first so all clients start together instead of the first one running its loop synchronously.
         await Task.Yield();
