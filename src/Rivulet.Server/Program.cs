@@ -1,1 +1,32 @@
+using Rivulet.Server;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(CommandLine.Usage);
+    return 0;
+}
+
+if (!CommandLine.TryParse(args, Environment.GetEnvironmentVariable, out var options, out var error))
+{
+    Console.Error.WriteLine($"rivulet: {error}");
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+await using var server = await RivuletServer.StartAsync(options, Console.Out, stop.Token);
+Console.WriteLine($"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')}");
+await server.WaitForShutdownAsync(stop.Token);
+Console.WriteLine("rivulet stopped");
 return 0;

@@ -16,6 +16,10 @@ public interface IWireShape<TSelf>
     /// <summary>Writes the shape as a JSON object, omitting absent members.</summary>
     void WriteJson(Utf8JsonWriter writer);
 
-    /// <summary>Adds the model's constraint violations (required, length, pattern, range, enum) under <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Adds the model's constraint violations (required, length, pattern, range, enum) in AWS's order.
+    /// <paramref name="path"/> is prepended verbatim to member paths: "" at the top level, or a prefix
+    /// ending in a dot such as "streamModeDetails.".
+    /// </summary>
     void Validate(ValidationErrors errors, string path);
 }

@@ -23,17 +23,37 @@ public sealed class ValidationErrors
 
     public void MustNotBeNull(string path) => Add(path, "Member must not be null");
 
-    public void MinLength(string path, long min) => Add(path, $"Member must have length greater than or equal to {min}");
+    public void MinLength(string path, long min) => Add(path, MinLengthText(min));
 
-    public void MaxLength(string path, long max) => Add(path, $"Member must have length less than or equal to {max}");
+    public void MaxLength(string path, long max) => Add(path, MaxLengthText(max));
 
     public void MinValue(string path, long min) => Add(path, $"Member must have value greater than or equal to {min}");
 
     public void MaxValue(string path, long max) => Add(path, $"Member must have value less than or equal to {max}");
 
-    public void Pattern(string path, string pattern) => Add(path, $"Member must satisfy regular expression pattern: {pattern}");
+    public void Pattern(string path, string pattern) => Add(path, PatternText(pattern));
 
-    public void Enum(string path, string values) => Add(path, $"Member must satisfy enum value set: [{values}]");
+    public void Enum(string path, string values) => Add(path, EnumText(values));
+
+    // The item constraints of a list of strings: "Member must satisfy constraint: [...]".
+    public void ListItems(string path, ItemViolations violations, long minLength = 0, long maxLength = 0, string? pattern = null, string? enumValues = null) =>
+        Add(path, ItemsText("Member must satisfy constraint", violations, minLength, maxLength, pattern, enumValues));
+
+    public void MapKeys(string path, ItemViolations violations, long minLength = 0, long maxLength = 0, string? pattern = null, string? enumValues = null) =>
+        Add(path, ItemsText("Map keys must satisfy constraint", violations, minLength, maxLength, pattern, enumValues));
+
+    public void MapValues(string path, ItemViolations violations, long minLength = 0, long maxLength = 0, string? pattern = null, string? enumValues = null) =>
+        Add(path, ItemsText("Map value must satisfy constraint", violations, minLength, maxLength, pattern, enumValues));
+
+    // Nested shapes validate with an empty prefix so that the common case (no violation) builds no
+    // path strings; their caller prefixes whatever they added ("records.1.member.").
+    public void PrefixPaths(int firstIndex, string prefix)
+    {
+        for (var i = firstIndex; i < _items.Count; i++)
+        {
+            _items[i] = (prefix + _items[i].Path, _items[i].Constraint);
+        }
+    }
 
     public string ToMessage()
     {
@@ -51,5 +71,40 @@ public sealed class ValidationErrors
         }
 
         return text.Append('.').ToString();
+    }
+
+    private static string MinLengthText(long min) => $"Member must have length greater than or equal to {min}";
+
+    private static string MaxLengthText(long max) => $"Member must have length less than or equal to {max}";
+
+    private static string PatternText(string pattern) => $"Member must satisfy regular expression pattern: {pattern}";
+
+    private static string EnumText(string values) => $"Member must satisfy enum value set: [{values}]";
+
+    // AWS lists the maximum before the minimum (wire reference §3.3); pattern and enum follow.
+    private static string ItemsText(string subject, ItemViolations violations, long minLength, long maxLength, string? pattern, string? enumValues)
+    {
+        var parts = new List<string>(4);
+        if (violations.HasFlag(ItemViolations.MaxLength))
+        {
+            parts.Add(MaxLengthText(maxLength));
+        }
+
+        if (violations.HasFlag(ItemViolations.MinLength))
+        {
+            parts.Add(MinLengthText(minLength));
+        }
+
+        if (violations.HasFlag(ItemViolations.Pattern) && pattern is not null)
+        {
+            parts.Add(PatternText(pattern));
+        }
+
+        if (violations.HasFlag(ItemViolations.Enum) && enumValues is not null)
+        {
+            parts.Add(EnumText(enumValues));
+        }
+
+        return $"{subject}: [{string.Join(", ", parts)}]";
     }
 }

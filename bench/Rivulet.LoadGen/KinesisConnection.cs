@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+
+namespace Rivulet.LoadGen;
+
+internal readonly record struct KinesisResponse(int StatusCode, ReadOnlyMemory<byte> Body)
+{
+    public bool IsSuccess => StatusCode == 200;
+
+    // A 4xx means the server refused the request as a whole, so nothing of it was written; anything else that is
+    // not a 200 (5xx, odd statuses) leaves the outcome open.
+    public bool IsRejection => StatusCode is >= 400 and < 500;
+}
+
+// One client's HTTP/1.1 keep-alive connection to the endpoint. Not thread-safe: one request at a time, which is
+// the model (one connection per client). The response body lands in a reusable buffer that is only valid until
+// the next call.
+internal sealed class KinesisConnection : IDisposable
+{
+    public const string ContentType = "application/x-amz-json-1.1";
+    public const string TargetPrefix = "Kinesis_20131202.";
+
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly RequestSigner _signer;
+    private byte[] _response = new byte[64 * 1024];
+    private long _dateSecond = -1;
+    private string _amzDate = "";
+
+    public KinesisConnection(LoadGenOptions options)
+    {
+        _endpoint = options.Endpoint;
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 1,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        };
+        _http = new HttpClient(handler)
+        {
+            Timeout = TimeSpan.FromSeconds(options.RequestTimeoutSeconds),
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        // HttpClient sends Host without the port when it is the scheme's default; Uri.Authority does the same.
+        _signer = new RequestSigner(options.AccessKey, options.Sign ? options.SecretKey : null, options.Region, _endpoint.Authority, ContentType);
+    }
+
+    // target is the full X-Amz-Target value, e.g. "Kinesis_20131202.PutRecords".
+    public async Task<KinesisResponse> SendAsync(string target, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var amzDate = AmzDate();
+        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint);
+        var content = new ReadOnlyMemoryContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        request.Content = content;
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
+        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
+        request.Headers.TryAddWithoutValidation("Authorization", _signer.Authorization(amzDate, target, body.Span));
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var length = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        return new KinesisResponse((int)response.StatusCode, _response.AsMemory(0, length));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<int> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is long expected && expected > _response.Length)
+            _response = new byte[(int)Math.Min(Array.MaxLength, expected)];
+        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var length = 0;
+        while (true)
+        {
+            if (length == _response.Length)
+                Array.Resize(ref _response, (int)Math.Min(Array.MaxLength, _response.Length * 2L));
+            var read = await stream.ReadAsync(_response.AsMemory(length), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                return length;
+            length += read;
+        }
+    }
+
+    // X-Amz-Date changes once a second; format it once a second too.
+    private string AmzDate()
+    {
+        var now = DateTime.UtcNow;
+        var second = now.Ticks / TimeSpan.TicksPerSecond;
+        if (second != _dateSecond)
+        {
+            _dateSecond = second;
+            _amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        }
+
+        return _amzDate;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Rivulet.Api.Dispatch;
+
+/// <summary>One HTTP request as the API layer sees it; the host fills it in and knows nothing else of Kinesis.</summary>
+public sealed record ApiRequest
+{
+    public required string Method { get; init; }
+
+    public string? Target { get; init; }
+
+    public string? ContentType { get; init; }
+
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    public string? Authorization { get; init; }
+
+    /// <summary>Whether X-Amz-Date or Date is present.</summary>
+    public bool HasDateHeader { get; init; }
+
+    public Func<string, string?> QueryParameter { get; init; } = static _ => null;
+
+    public string? Origin { get; init; }
+}

@@ -1,0 +1,236 @@
+using System.Text;
+using System.Text.Json;
+using Rivulet.Api.Operations;
+using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
+using Rivulet.Protocol.Auth;
+using Rivulet.Protocol.Buffers;
+using Rivulet.Protocol.Dispatch;
+using Rivulet.Protocol.Errors;
+using Rivulet.Protocol.Model;
+using Rivulet.Protocol.Validation;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Dispatch;
+
+/// <summary>
+/// The whole Kinesis API behind one method: takes a request, returns a response. Checks run in
+/// AWS's order (wire reference §1.2): method, empty body, content type, unparseable body, legacy
+/// JSON, unknown target, authentication, types, constraints, then the operation itself.
+/// </summary>
+public sealed class KinesisService
+{
+    private const string AccessDeniedXml = "<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n";
+    private const string UnknownOperationXml = "<UnknownOperationException/>\n";
+
+    private readonly KinesisOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OperationHandler?[] _handlers;
+
+    public KinesisService(IStreamStore store, KinesisOptions options, TimeProvider? time = null, IThroughputGate? throughput = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        var streams = new StreamResolver(store);
+        var gate = throughput ?? UnlimitedThroughput.Instance;
+        _handlers = new OperationHandler?[Enum.GetValues<KinesisOperation>().Length];
+        Register(KinesisOperation.CreateStream, new OperationHandler<CreateStreamInput>(new CreateStream(store, options)));
+        Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, options)));
+        Register(KinesisOperation.DescribeStream, new OperationHandler<DescribeStreamInput, DescribeStreamOutput>(new DescribeStream(streams)));
+        Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(streams)));
+        Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
+        Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options)));
+        Register(KinesisOperation.PutRecord, new OperationHandler<PutRecordInput, PutRecordOutput>(new PutRecord(store, streams, gate)));
+        Register(KinesisOperation.PutRecords, new OperationHandler<PutRecordsInput, PutRecordsOutput>(new PutRecords(store, streams, gate)));
+        Register(KinesisOperation.GetShardIterator, new OperationHandler<GetShardIteratorInput, GetShardIteratorOutput>(new GetShardIterator(store, streams, options)));
+        Register(KinesisOperation.GetRecords, new OperationHandler<GetRecordsInput, GetRecordsOutput>(new GetRecords(store, streams, options)));
+    }
+
+    /// <summary>Called with failures that are bugs or I/O errors, so the host can log them.</summary>
+    public Action<string, Exception>? OnUnexpectedError { get; set; }
+
+    public KinesisOptions Options => _options;
+
+    public async ValueTask<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        if (request.Method != "POST")
+        {
+            if (request.Method == "OPTIONS" && request.Origin is not null)
+            {
+                var preflight = new ApiResponse(requestId, 200, null, null);
+                preflight.Headers.Add(new("Access-Control-Allow-Origin", "*"));
+                preflight.Headers.Add(new("Access-Control-Max-Age", "172800"));
+                return preflight;
+            }
+
+            return Text(requestId, 403, null, AccessDeniedXml);
+        }
+
+        var contentType = ContentTypes.Parse(request.ContentType);
+        var operationName = Target.OperationName(request.Target);
+        var known = TryFindOperation(operationName, out var operation);
+        if (request.Body.IsEmpty)
+        {
+            var type = known ? "SerializationException" : "UnknownOperationException";
+            return contentType == WireContentType.AwsJson11 ? JsonError(requestId, 400, type, null) : CborError(requestId, 400, type, null);
+        }
+
+        if (contentType is WireContentType.Unsupported or WireContentType.AwsCbor11)
+        {
+            return request.Target is null ? Text(requestId, 403, null, AccessDeniedXml) : Text(requestId, 404, null, UnknownOperationXml);
+        }
+
+        var handler = known ? _handlers[(int)operation] : null;
+        object? input = null;
+        SerializationException? typeError = null;
+        try
+        {
+            if (handler is not null)
+            {
+                input = handler.Parse(request.Body.Span);
+            }
+            else
+            {
+                CheckSyntax(request.Body.Span);
+            }
+        }
+        catch (SerializationException exception) when (exception.AwsMessage is not null)
+        {
+            // A type mismatch is reported after authentication; a syntax error before.
+            typeError = exception;
+        }
+        catch (SerializationException)
+        {
+            return contentType == WireContentType.LegacyJson
+                ? Legacy(requestId, "SerializationException")
+                : JsonError(requestId, 400, "SerializationException", null);
+        }
+
+        if (contentType == WireContentType.LegacyJson)
+        {
+            return Legacy(requestId, "UnknownOperationException");
+        }
+
+        if (!known)
+        {
+            return JsonError(requestId, 400, "UnknownOperationException", null);
+        }
+
+        var auth = SigV4Presence.Check(request.Authorization, request.HasDateHeader, request.QueryParameter);
+        if (!auth.Passed)
+        {
+            return JsonError(requestId, 400, auth.ErrorType!, auth.ErrorMessage);
+        }
+
+        if (typeError is not null)
+        {
+            return JsonError(requestId, 400, "SerializationException", typeError.AwsMessage);
+        }
+
+        if (handler is null)
+        {
+            return JsonError(requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
+        }
+
+        var context = new RequestContext(AccountOf(auth.AccessKeyId), _options.Region, _time.GetUtcNow());
+        return await ExecuteAsync(requestId, handler, context, input!, operationName!, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<ApiResponse> ExecuteAsync(string requestId, OperationHandler handler, RequestContext context, object input, string operationName, CancellationToken cancellationToken)
+    {
+        var body = new PooledBufferWriter();
+        try
+        {
+            var errors = new ValidationErrors();
+            handler.Validate(input, errors);
+            if (errors.HasErrors)
+            {
+                throw ApiErrors.ValidationFailed(errors);
+            }
+
+            var wrote = await handler.ExecuteAsync(context, input, body, cancellationToken).ConfigureAwait(false);
+            if (!wrote)
+            {
+                body.Dispose();
+                return new ApiResponse(requestId, 200, ContentTypes.AwsJson11, null);
+            }
+
+            return new ApiResponse(requestId, 200, ContentTypes.AwsJson11, body);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            body.Dispose();
+            if (exception is KinesisException kinesis)
+            {
+                return JsonError(requestId, kinesis.StatusCode, kinesis.ErrorType, kinesis.AwsMessage);
+            }
+
+            OnUnexpectedError?.Invoke($"{operationName} failed (request {requestId})", exception);
+            return JsonError(requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
+        }
+    }
+
+    private string AccountOf(string? accessKeyId) =>
+        accessKeyId is { Length: 12 } && accessKeyId.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 ? accessKeyId : _options.DefaultAccountId;
+
+    private void Register(KinesisOperation operation, OperationHandler handler) => _handlers[(int)operation] = handler;
+
+    private static bool TryFindOperation(string? name, out KinesisOperation operation)
+    {
+        operation = default;
+        if (name is null || name.Length > 64)
+        {
+            return false;
+        }
+
+        Span<byte> utf8 = stackalloc byte[256];
+        var length = Encoding.UTF8.GetBytes(name, utf8);
+        return KinesisOperations.TryParse(utf8[..length], out operation);
+    }
+
+    private static void CheckSyntax(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException)
+        {
+            throw new SerializationException(null);
+        }
+    }
+
+    private static ApiResponse JsonError(string requestId, int status, string type, string? message)
+    {
+        var body = new PooledBufferWriter(256);
+        ErrorBody.WriteJson(body, type, message);
+        return new ApiResponse(requestId, status, ContentTypes.AwsJson11, body);
+    }
+
+    private static ApiResponse CborError(string requestId, int status, string type, string? message)
+    {
+        var body = new PooledBufferWriter(256);
+        ErrorBody.WriteCbor(body, type, message);
+        return new ApiResponse(requestId, status, ContentTypes.AwsCbor11, body);
+    }
+
+    private static ApiResponse Legacy(string requestId, string type)
+    {
+        var body = new PooledBufferWriter(256);
+        ErrorBody.WriteLegacyEnvelope(body, type);
+        return new ApiResponse(requestId, 200, ContentTypes.LegacyJson, body);
+    }
+
+    private static ApiResponse Text(string requestId, int status, string? contentType, string text)
+    {
+        var body = new PooledBufferWriter(256);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        bytes.CopyTo(body.GetSpan(bytes.Length));
+        body.Advance(bytes.Length);
+        return new ApiResponse(requestId, status, contentType, body);
+    }
+}

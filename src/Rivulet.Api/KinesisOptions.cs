@@ -1,0 +1,22 @@
+namespace Rivulet.Api;
+
+/// <summary>What the API layer needs to know about the deployment it serves.</summary>
+public sealed record KinesisOptions
+{
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>The account of callers whose access key does not name one (12 digits).</summary>
+    public string DefaultAccountId { get; init; } = "000000000000";
+
+    /// <summary>How long CreateStream, DeleteStream and updates stay in their transitional state. AWS takes seconds; 0 suits tests.</summary>
+    public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Open shards an account may hold (AWS: 20,000 in us-east-1, us-west-2 and eu-west-1; fewer elsewhere).</summary>
+    public int ShardLimit { get; init; } = 20_000;
+
+    /// <summary>Key that authenticates shard iterators and paging tokens. Servers sharing a store must share it.</summary>
+    public required byte[] TokenKey { get; init; }
+
+    /// <summary>Largest request body accepted before answering 413 (a full PutRecords is about 13.4 MiB as JSON).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 16L * 1024 * 1024;
+}

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using Rivulet.Api.Streams;
+using Rivulet.Protocol.Model;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+internal sealed class CreateStream : IOperation<CreateStreamInput>
+{
+    // AWS gives a new on-demand stream 4 MB/s of write capacity, i.e. four shards' worth.
+    private const int OnDemandInitialShards = 4;
+    private const int DefaultRetentionHours = 24;
+    private const int DefaultMaxRecordSizeInKiB = 1024;
+
+    private readonly IStreamStore _store;
+    private readonly KinesisOptions _options;
+
+    public CreateStream(IStreamStore store, KinesisOptions options)
+    {
+        _store = store;
+        _options = options;
+    }
+
+    public async ValueTask ExecuteAsync(RequestContext context, CreateStreamInput input, CancellationToken cancellationToken)
+    {
+        var mode = input.StreamModeDetails?.StreamMode ?? "PROVISIONED";
+        int shardCount;
+        if (mode == "ON_DEMAND")
+        {
+            shardCount = input.ShardCount ?? OnDemandInitialShards;
+        }
+        else
+        {
+            shardCount = input.ShardCount ?? throw ApiErrors.ShardCountRequired();
+        }
+
+        var key = new StreamKey(context.AccountId, input.StreamName!);
+        var openShards = 0;
+        foreach (var existing in await _store.ListStreamsAsync(context.AccountId, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var shard in existing.Shards)
+            {
+                openShards += shard.IsOpen ? 1 : 0;
+            }
+        }
+
+        if (openShards + shardCount > _options.ShardLimit)
+        {
+            throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimit, shardCount);
+        }
+
+        var now = context.NowMs;
+        var ranges = HashKeyRanges.Split(shardCount);
+        var shards = ImmutableArray.CreateBuilder<ShardMetadata>(shardCount);
+        for (var i = 0; i < shardCount; i++)
+        {
+            shards.Add(new ShardMetadata(i, ranges[i].Start, ranges[i].End, now));
+        }
+
+        var delay = (long)_options.StreamTransitionDelay.TotalMilliseconds;
+        var stream = new StreamMetadata
+        {
+            Key = key,
+            CreatedAtMs = now,
+            Status = delay > 0 ? StreamStatus.Creating : StreamStatus.Active,
+            StatusSettlesAtMs = delay > 0 ? now + delay : null,
+            StreamMode = mode,
+            Shards = shards.MoveToImmutable(),
+            RetentionPeriodHours = DefaultRetentionHours,
+            MaxRecordSizeInKiB = input.MaxRecordSizeInKiB ?? DefaultMaxRecordSizeInKiB,
+            Tags = input.Tags is null
+                ? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal)
+                : input.Tags.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        };
+
+        if (await _store.CreateStreamAsync(stream, cancellationToken).ConfigureAwait(false) == StreamStoreOutcome.AlreadyExists)
+        {
+            throw ApiErrors.StreamAlreadyExists(key.StreamName, key.AccountId);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Rivulet.Api.Streams;
+using Rivulet.Protocol.Model;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+internal sealed class DeleteStream : IOperation<DeleteStreamInput>
+{
+    private readonly IStreamStore _store;
+    private readonly StreamResolver _streams;
+    private readonly KinesisOptions _options;
+
+    public DeleteStream(IStreamStore store, StreamResolver streams, KinesisOptions options)
+    {
+        _store = store;
+        _streams = streams;
+        _options = options;
+    }
+
+    public async ValueTask ExecuteAsync(RequestContext context, DeleteStreamInput input, CancellationToken cancellationToken)
+    {
+        var stream = await _streams.GetAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        if (stream.Status == StreamStatus.Creating)
+        {
+            throw ApiErrors.StreamNotActive(stream.Key.StreamName, stream.Key.AccountId, stream.Status);
+        }
+
+        if (stream.Status == StreamStatus.Deleting)
+        {
+            return;
+        }
+
+        var delay = (long)_options.StreamTransitionDelay.TotalMilliseconds;
+        if (delay <= 0)
+        {
+            await _store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var deleting = stream with { Status = StreamStatus.Deleting, StatusSettlesAtMs = context.NowMs + delay };
+        var outcome = await _store.UpdateStreamAsync(deleting, stream.Version, cancellationToken).ConfigureAwait(false);
+        if (outcome == StreamStoreOutcome.NotFound)
+        {
+            throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
+        }
+
+        if (outcome == StreamStoreOutcome.VersionConflict)
+        {
+            // Someone changed the stream meanwhile; try again against what is there now.
+            await ExecuteAsync(context, input, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Rivulet.Api.Streams;
+using Rivulet.Protocol.Model;
+
+namespace Rivulet.Api.Operations;
+
+internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>
+{
+    private readonly StreamResolver _streams;
+
+    public DescribeStreamSummary(StreamResolver streams) => _streams = streams;
+
+    public async ValueTask<DescribeStreamSummaryOutput> ExecuteAsync(RequestContext context, DescribeStreamSummaryInput input, CancellationToken cancellationToken)
+    {
+        var stream = await _streams.GetAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        var openShards = 0;
+        foreach (var shard in stream.Shards)
+        {
+            openShards += shard.IsOpen ? 1 : 0;
+        }
+
+        return new DescribeStreamSummaryOutput
+        {
+            StreamDescriptionSummary = new StreamDescriptionSummary
+            {
+                StreamName = stream.Key.StreamName,
+                StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+                StreamStatus = stream.Status,
+                StreamModeDetails = new StreamModeDetails { StreamMode = stream.StreamMode },
+                RetentionPeriodHours = stream.RetentionPeriodHours,
+                StreamCreationTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stream.CreatedAtMs),
+                EnhancedMonitoring = [new EnhancedMetrics { ShardLevelMetrics = [.. stream.ShardLevelMetrics] }],
+                EncryptionType = stream.EncryptionType,
+                KeyId = stream.KeyId,
+                OpenShardCount = openShards,
+                ConsumerCount = 0,
+                MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
+            },
+        };
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using Rivulet.Api.Records;
+using Rivulet.Api.Streams;
+using Rivulet.Protocol.Model;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
+{
+    private const int DefaultLimit = 10_000;
+
+    /// <summary>AWS returns at most 10 MiB per call.</summary>
+    private const long MaxResponseBytes = 10L * 1024 * 1024;
+
+    private readonly IStreamStore _store;
+    private readonly StreamResolver _streams;
+    private readonly KinesisOptions _options;
+
+    public GetRecords(IStreamStore store, StreamResolver streams, KinesisOptions options)
+    {
+        _store = store;
+        _streams = streams;
+        _options = options;
+    }
+
+    public async ValueTask<GetRecordsOutput> ExecuteAsync(RequestContext context, GetRecordsInput input, CancellationToken cancellationToken)
+    {
+        if (!ShardIterator.TryDecode(input.ShardIterator, _options.TokenKey, out var iterator))
+        {
+            throw ApiErrors.InvalidShardIterator();
+        }
+
+        if (context.NowMs - iterator.IssuedAtMs > ShardIterator.Lifetime.TotalMilliseconds)
+        {
+            throw ApiErrors.IteratorExpired(DateTimeOffset.FromUnixTimeMilliseconds(iterator.IssuedAtMs), context.Now);
+        }
+
+        var key = new StreamKey(iterator.AccountId, iterator.StreamName);
+        var stream = await _streams.FindAsync(context, key, cancellationToken).ConfigureAwait(false);
+        if (stream is null || stream.CreatedAtMs != iterator.StreamCreatedAtMs)
+        {
+            throw ApiErrors.StreamNotFound(key.StreamName, key.AccountId);
+        }
+
+        var shard = stream.FindShard(iterator.ShardIndex) ?? throw ApiErrors.ShardDoesNotExist(ShardIds.Format(iterator.ShardIndex), key.StreamName, key.AccountId);
+        var log = _store.GetShardLog(key, stream.CreatedAtMs, shard.Index);
+        var trimHorizon = context.NowMs - (stream.RetentionPeriodHours * 3_600_000L);
+        var from = iterator.ByTimestamp
+            ? await log.FindPositionByTimeAsync(Math.Max(iterator.Value, trimHorizon), cancellationToken).ConfigureAwait(false)
+            : iterator.Value;
+
+        var read = await log.ReadAsync(new ReadRequest(from, input.Limit ?? DefaultLimit, MaxResponseBytes, trimHorizon), cancellationToken).ConfigureAwait(false);
+        var records = new List<Record>(read.Records.Count);
+        foreach (var stored in read.Records)
+        {
+            records.Add(new Record
+            {
+                SequenceNumber = ShardView.SequenceNumberOf(shard, stored.Position, stored.ArrivalMs).ToString(),
+                ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stored.ArrivalMs),
+                Data = AsArray(stored.Data),
+                PartitionKey = stored.PartitionKey,
+                EncryptionType = stream.EncryptionType == "KMS" ? "KMS" : null,
+            });
+        }
+
+        var caughtUp = read.NextPosition >= read.Tail.NextPosition;
+        var output = new GetRecordsOutput
+        {
+            Records = records,
+            MillisBehindLatest = caughtUp || read.Records.Count == 0 ? 0 : Math.Max(0, context.NowMs - read.Records[^1].ArrivalMs),
+        };
+
+        if (!shard.IsOpen && caughtUp)
+        {
+            // The end of a closed shard: no iterator, and the shards to read next (KCL checks both).
+            output.ChildShards = ShardView.ChildrenOf(stream, shard);
+        }
+        else
+        {
+            var next = iterator with { ByTimestamp = false, Value = read.NextPosition, IssuedAtMs = context.NowMs };
+            output.NextShardIterator = next.Encode(_options.TokenKey);
+        }
+
+        return output;
+    }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : data.ToArray();
+}

@@ -1,0 +1,64 @@
+using Rivulet.Api.Records;
+using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
+using Rivulet.Api.Validation;
+using Rivulet.Protocol.Model;
+using Rivulet.Protocol.Validation;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
+{
+    private readonly IStreamStore _store;
+    private readonly StreamResolver _streams;
+    private readonly IThroughputGate _throughput;
+
+    public PutRecord(IStreamStore store, StreamResolver streams, IThroughputGate throughput)
+    {
+        _store = store;
+        _streams = streams;
+        _throughput = throughput;
+    }
+
+    public async ValueTask<PutRecordOutput> ExecuteAsync(RequestContext context, PutRecordInput input, CancellationToken cancellationToken)
+    {
+        var stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        var size = RecordRules.SizeOf(input.Data!, input.PartitionKey!);
+        if (size > RecordRules.MaxRecordBytes(stream))
+        {
+            var errors = new ValidationErrors();
+            errors.MaxLength("data", RecordRules.MaxRecordBytes(stream));
+            throw ApiErrors.ValidationFailed(errors);
+        }
+
+        var hashKey = RecordRules.HashKeyOf(input.PartitionKey!, input.ExplicitHashKey);
+        if (input.SequenceNumberForOrdering is { } ordering &&
+            (!SequenceNumber.TryParse(ordering, out var previous) || previous.ArrivalSeconds > (context.NowMs / 1000) + 1))
+        {
+            // Any later record on a shard gets a higher number, so a valid value needs no further action.
+            throw ApiErrors.InvalidSequenceNumberForOrdering(ordering, stream.Key.StreamName, stream.Key.AccountId);
+        }
+
+        var shard = ShardView.OpenShardFor(stream, hashKey) ?? throw ApiErrors.StorageFailure();
+        if (!_throughput.TryAdmit(stream, shard, size, context.NowMs))
+        {
+            throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId);
+        }
+
+        var log = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shard.Index);
+        var pending = new[] { new PendingRecord(input.PartitionKey!, input.Data!) };
+        var appended = await log.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+        if (appended.Status != AppendStatus.Appended)
+        {
+            throw ApiErrors.StorageFailure();
+        }
+
+        return new PutRecordOutput
+        {
+            ShardId = ShardIds.Format(shard.Index),
+            SequenceNumber = ShardView.SequenceNumberOf(shard, appended.FirstPosition, appended.ArrivalMs).ToString(),
+            EncryptionType = stream.EncryptionType,
+        };
+    }
+}

@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.Globalization;
+using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
+using Rivulet.Api.Validation;
+using Rivulet.Protocol.Model;
+using Rivulet.Protocol.Validation;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+/// <summary>
+/// Writes up to 500 records in one call. Each entry succeeds or fails on its own; the response
+/// answers every entry in request order. Entries bound for one shard are appended together, in
+/// request order, so a shard's sequence numbers follow the order of the request.
+/// </summary>
+internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
+{
+    private readonly IStreamStore _store;
+    private readonly StreamResolver _streams;
+    private readonly IThroughputGate _throughput;
+
+    public PutRecords(IStreamStore store, StreamResolver streams, IThroughputGate throughput)
+    {
+        _store = store;
+        _streams = streams;
+        _throughput = throughput;
+    }
+
+    public async ValueTask<PutRecordsOutput> ExecuteAsync(RequestContext context, PutRecordsInput input, CancellationToken cancellationToken)
+    {
+        var stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        var entries = input.Records!;
+        var count = entries.Count;
+
+        var errors = new ValidationErrors();
+        var maxRecordBytes = RecordRules.MaxRecordBytes(stream);
+        long totalBytes = 0;
+        var sizes = ArrayPool<int>.Shared.Rent(count);
+        var shardOf = ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[i];
+                sizes[i] = RecordRules.SizeOf(entry.Data!, entry.PartitionKey!);
+                totalBytes += sizes[i];
+                if (sizes[i] > maxRecordBytes)
+                {
+                    errors.MaxLength(DataPath(i), maxRecordBytes);
+                }
+            }
+
+            if (errors.HasErrors)
+            {
+                throw ApiErrors.ValidationFailed(errors);
+            }
+
+            if (totalBytes > RecordRules.MaxPutRecordsBytes)
+            {
+                throw ApiErrors.RecordsTooLarge(RecordRules.MaxPutRecordsBytes);
+            }
+
+            // Place every entry first, so that a bad ExplicitHashKey fails the request before anything is written.
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[i];
+                var shard = ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure();
+                shardOf[i] = shard.Index;
+            }
+
+            var results = new PutRecordsResultEntry[count];
+            var failed = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var shard = stream.Shards[shardOf[i]];
+                if (!_throughput.TryAdmit(stream, shard, sizes[i], context.NowMs))
+                {
+                    results[i] = new PutRecordsResultEntry
+                    {
+                        ErrorCode = ApiErrors.ProvisionedThroughputExceeded,
+                        ErrorMessage = ApiErrors.ThroughputExceededMessage(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId),
+                    };
+                    shardOf[i] = -1;
+                    failed++;
+                }
+            }
+
+            failed += await AppendByShardAsync(stream, entries, shardOf, results, cancellationToken).ConfigureAwait(false);
+            return new PutRecordsOutput
+            {
+                FailedRecordCount = failed,
+                Records = [.. results],
+                EncryptionType = stream.EncryptionType,
+            };
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(sizes);
+            ArrayPool<int>.Shared.Return(shardOf);
+        }
+    }
+
+    /// <summary>Appends each shard's entries as one batch, all shards at once; returns how many entries failed.</summary>
+    private async ValueTask<int> AppendByShardAsync(StreamMetadata stream, List<PutRecordsRequestEntry> entries, int[] shardOf, PutRecordsResultEntry[] results, CancellationToken cancellationToken)
+    {
+        var count = entries.Count;
+        var batches = new List<(ShardMetadata Shard, PendingRecord[] Records, int[] Entries, ValueTask<AppendResult> Append)>();
+        var perShard = new Dictionary<int, int>();
+        for (var i = 0; i < count; i++)
+        {
+            if (shardOf[i] >= 0)
+            {
+                perShard[shardOf[i]] = perShard.GetValueOrDefault(shardOf[i]) + 1;
+            }
+        }
+
+        foreach (var (shardIndex, size) in perShard)
+        {
+            var records = new PendingRecord[size];
+            var indexes = new int[size];
+            var n = 0;
+            for (var i = 0; i < count && n < size; i++)
+            {
+                if (shardOf[i] == shardIndex)
+                {
+                    records[n] = new PendingRecord(entries[i].PartitionKey!, entries[i].Data!);
+                    indexes[n++] = i;
+                }
+            }
+
+            var log = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shardIndex);
+            batches.Add((stream.Shards[shardIndex], records, indexes, log.AppendAsync(records, cancellationToken)));
+        }
+
+        var failed = 0;
+        foreach (var (shard, _, indexes, append) in batches)
+        {
+            AppendResult appended;
+            try
+            {
+                appended = await append.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                throw;
+            }
+            catch (IOException exception)
+            {
+                appended = AppendResult.Failed(exception.Message);
+            }
+
+            var shardId = ShardIds.Format(shard.Index);
+            for (var n = 0; n < indexes.Length; n++)
+            {
+                if (appended.Status == AppendStatus.Appended)
+                {
+                    results[indexes[n]] = new PutRecordsResultEntry
+                    {
+                        ShardId = shardId,
+                        SequenceNumber = ShardView.SequenceNumberOf(shard, appended.FirstPosition + n, appended.ArrivalMs).ToString(),
+                    };
+                }
+                else
+                {
+                    results[indexes[n]] = new PutRecordsResultEntry { ErrorCode = ApiErrors.InternalFailure, ErrorMessage = ApiErrors.InternalServiceFailureMessage };
+                    failed++;
+                }
+            }
+        }
+
+        return failed;
+    }
+
+    private static string DataPath(int index) => string.Create(CultureInfo.InvariantCulture, $"records.{index + 1}.member.data");
+}

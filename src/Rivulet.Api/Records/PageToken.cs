@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Rivulet.Api.Records;
+
+/// <summary>
+/// NextToken of the list operations: which list, whose, and where the previous page ended,
+/// authenticated like shard iterators and stamped with its issue time (tokens live 300 s).
+/// </summary>
+internal readonly record struct PageToken(string Kind, string AccountId, string Scope, long ScopeCreatedAtMs, string After, long IssuedAtMs)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(300);
+
+    private const int MacLength = 16;
+
+    public string Encode(byte[] key)
+    {
+        var payload = Encoding.UTF8.GetBytes($"{Kind}\n{AccountId}\n{Scope}\n{ScopeCreatedAtMs}\n{After}\n{IssuedAtMs}");
+        var token = new byte[payload.Length + MacLength];
+        payload.CopyTo(token, 0);
+        HMACSHA256.HashData(key, payload).AsSpan(0, MacLength).CopyTo(token.AsSpan(payload.Length));
+        return Convert.ToBase64String(token);
+    }
+
+    public static bool TryDecode(string text, byte[] key, out PageToken token)
+    {
+        token = default;
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        if (bytes.Length <= MacLength)
+        {
+            return false;
+        }
+
+        var payload = bytes.AsSpan(0, bytes.Length - MacLength);
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload).AsSpan(0, MacLength), bytes.AsSpan(payload.Length)))
+        {
+            return false;
+        }
+
+        var parts = Encoding.UTF8.GetString(payload).Split('\n');
+        if (parts.Length != 6 || !long.TryParse(parts[3], out var created) || !long.TryParse(parts[5], out var issued))
+        {
+            return false;
+        }
+
+        token = new PageToken(parts[0], parts[1], parts[2], created, parts[4], issued);
+        return true;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using Rivulet.Api.Records;
+using Rivulet.Protocol.Model;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Streams;
+
+/// <summary>Shards as DescribeStream, ListShards and GetRecords show them.</summary>
+internal static class ShardView
+{
+    public static Shard ToShard(ShardMetadata shard) => new()
+    {
+        ShardId = ShardIds.Format(shard.Index),
+        ParentShardId = shard.ParentIndex is { } parent ? ShardIds.Format(parent) : null,
+        AdjacentParentShardId = shard.AdjacentParentIndex is { } adjacent ? ShardIds.Format(adjacent) : null,
+        HashKeyRange = ToRange(shard),
+        SequenceNumberRange = new SequenceNumberRange
+        {
+            StartingSequenceNumber = StartingSequenceNumber(shard).ToString(),
+            EndingSequenceNumber = shard.ClosedAtMs is { } closedAt
+                ? new SequenceNumber(shard.CreatedAtMs / 1000, shard.Index, SequenceNumber.MaxPosition, closedAt / 1000).ToString()
+                : null,
+        },
+    };
+
+    public static HashKeyRange ToRange(ShardMetadata shard) => new()
+    {
+        StartingHashKey = shard.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+        EndingHashKey = shard.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The shard's first possible sequence number: position 0, stamped with its creation time.</summary>
+    public static SequenceNumber StartingSequenceNumber(ShardMetadata shard) =>
+        new(shard.CreatedAtMs / 1000, shard.Index, 0, shard.CreatedAtMs / 1000);
+
+    public static SequenceNumber SequenceNumberOf(ShardMetadata shard, long position, long arrivalMs) =>
+        new(shard.CreatedAtMs / 1000, shard.Index, position, arrivalMs / 1000);
+
+    /// <summary>The open shard whose hash-key range holds <paramref name="hashKey"/>.</summary>
+    public static ShardMetadata? OpenShardFor(StreamMetadata stream, UInt128 hashKey)
+    {
+        foreach (var shard in stream.Shards)
+        {
+            if (shard.IsOpen && shard.StartingHashKey <= hashKey && hashKey <= shard.EndingHashKey)
+            {
+                return shard;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The children of a closed shard, as GetRecords reports them at its end.</summary>
+    public static List<ChildShard> ChildrenOf(StreamMetadata stream, ShardMetadata parent)
+    {
+        var children = new List<ChildShard>();
+        foreach (var shard in stream.Shards)
+        {
+            if (shard.ParentIndex == parent.Index || shard.AdjacentParentIndex == parent.Index)
+            {
+                var parents = new List<string> { ShardIds.Format(shard.ParentIndex!.Value) };
+                if (shard.AdjacentParentIndex is { } adjacent)
+                {
+                    parents.Add(ShardIds.Format(adjacent));
+                }
+
+                children.Add(new ChildShard { ShardId = ShardIds.Format(shard.Index), ParentShards = parents, HashKeyRange = ToRange(shard) });
+            }
+        }
+
+        return children;
+    }
+}

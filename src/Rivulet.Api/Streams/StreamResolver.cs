@@ -1,0 +1,78 @@
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Streams;
+
+/// <summary>
+/// Finds the stream a request names by StreamName, StreamARN or both, and settles transitional
+/// states whose time has come: a CREATING or UPDATING stream past its settle time is ACTIVE, a
+/// DELETING one is gone. Settling is lazy so that no timer has to own the stream.
+/// </summary>
+internal sealed class StreamResolver
+{
+    private readonly IStreamStore _store;
+
+    public StreamResolver(IStreamStore store) => _store = store;
+
+    /// <summary>The stream's key and the name to use in error messages.</summary>
+    public static StreamKey Identify(RequestContext context, string? streamName, string? streamArn)
+    {
+        if (streamArn is null)
+        {
+            return streamName is null ? throw ApiErrors.StreamNameOrArnRequired() : new StreamKey(context.AccountId, streamName);
+        }
+
+        if (!StreamArn.TryParse(streamArn, out var region, out var accountId, out var arnName))
+        {
+            throw ApiErrors.StreamNameOrArnRequired();
+        }
+
+        if (streamName is not null && streamName != arnName)
+        {
+            throw ApiErrors.StreamNameArnMismatch(streamName, streamArn);
+        }
+
+        if (region != context.Region)
+        {
+            throw ApiErrors.StreamNotFound(arnName, accountId);
+        }
+
+        return new StreamKey(accountId, arnName);
+    }
+
+    public async ValueTask<StreamMetadata> GetAsync(RequestContext context, string? streamName, string? streamArn, CancellationToken cancellationToken)
+    {
+        var key = Identify(context, streamName, streamArn);
+        return await FindAsync(context, key, cancellationToken).ConfigureAwait(false) ?? throw ApiErrors.StreamNotFound(key.StreamName, key.AccountId);
+    }
+
+    /// <summary>The stream as it stands now, or null when there is none.</summary>
+    public async ValueTask<StreamMetadata?> FindAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
+    {
+        var stream = await _store.GetStreamAsync(key, cancellationToken).ConfigureAwait(false);
+        if (stream?.StatusSettlesAtMs is not { } settlesAt || settlesAt > context.NowMs)
+        {
+            return stream;
+        }
+
+        if (stream.Status == StreamStatus.Deleting)
+        {
+            await _store.DeleteStreamAsync(key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        var settled = stream with { Status = StreamStatus.Active, StatusSettlesAtMs = null };
+        var outcome = await _store.UpdateStreamAsync(settled, stream.Version, cancellationToken).ConfigureAwait(false);
+        return outcome == StreamStoreOutcome.Done
+            ? settled with { Version = stream.Version + 1 }
+            : await FindAsync(context, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A stream that takes records: ACTIVE or UPDATING. AWS answers others as if they did not exist.</summary>
+    public async ValueTask<StreamMetadata> GetWritableAsync(RequestContext context, string? streamName, string? streamArn, CancellationToken cancellationToken)
+    {
+        var stream = await GetAsync(context, streamName, streamArn, cancellationToken).ConfigureAwait(false);
+        return stream.Status is StreamStatus.Active or StreamStatus.Updating
+            ? stream
+            : throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
+    }
+}

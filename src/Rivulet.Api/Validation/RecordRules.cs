@@ -1,0 +1,29 @@
+using System.Text;
+using Rivulet.Api.Records;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Validation;
+
+/// <summary>The record rules that depend on the stream, checked after the model's own constraints.</summary>
+internal static class RecordRules
+{
+    /// <summary>AWS caps a PutRecords request at 10 MiB of data and partition keys.</summary>
+    public const long MaxPutRecordsBytes = 10L * 1024 * 1024;
+
+    /// <summary>The stream's maximum record size in bytes: data plus partition key (UTF-8) must fit; AWS reports it on the data member.</summary>
+    public static int MaxRecordBytes(StreamMetadata stream) => stream.MaxRecordSizeInKiB * 1024;
+
+    public static int SizeOf(byte[] data, string partitionKey) =>
+        data.Length + Encoding.UTF8.GetByteCount(partitionKey);
+
+    /// <summary>The hash key that places the record: ExplicitHashKey when given, else the partition key's MD5.</summary>
+    public static UInt128 HashKeyOf(string partitionKey, string? explicitHashKey)
+    {
+        if (explicitHashKey is null)
+        {
+            return PartitionKeyHash.Of(partitionKey);
+        }
+
+        return PartitionKeyHash.TryParseExplicit(explicitHashKey, out var hashKey) ? hashKey : throw ApiErrors.InvalidExplicitHashKey(explicitHashKey);
+    }
+}

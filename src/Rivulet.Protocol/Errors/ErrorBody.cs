@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace Rivulet.Protocol.Errors;
+
+/// <summary>
+/// AWS error bodies (wire reference §3.1): <c>{"__type":"&lt;Code&gt;","message":"&lt;text&gt;"}</c>, with a
+/// capital-M <c>Message</c> for SerializationException and no message at all where AWS sends none;
+/// the same map in CBOR for CBOR requests.
+/// </summary>
+public static class ErrorBody
+{
+    public static void WriteJson(IBufferWriter<byte> output, string errorType, string? message)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("__type"u8, errorType);
+        if (message is not null)
+        {
+            writer.WriteString(errorType == "SerializationException" ? "Message"u8 : "message"u8, message);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static void WriteCbor(IBufferWriter<byte> output, string errorType, string? message)
+    {
+        var span = output.GetSpan(32 + (4 * (errorType.Length + (message?.Length ?? 0))));
+        var length = 0;
+        span[length++] = (byte)(0xA0 | (message is null ? 1 : 2)); // definite-length map
+        length += WriteCborText(span[length..], "__type");
+        length += WriteCborText(span[length..], errorType);
+        if (message is not null)
+        {
+            length += WriteCborText(span[length..], errorType == "SerializationException" ? "Message" : "message");
+            length += WriteCborText(span[length..], message);
+        }
+
+        output.Advance(length);
+    }
+
+    /// <summary>The reply to the legacy <c>application/json</c> content type: always 200, an envelope naming the error.</summary>
+    public static void WriteLegacyEnvelope(IBufferWriter<byte> output, string errorType)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteStartObject("Output"u8);
+        writer.WriteString("__type"u8, "com.amazon.coral.service#" + errorType);
+        writer.WriteNull(errorType == "SerializationException" ? "Message"u8 : "message"u8);
+        writer.WriteEndObject();
+        writer.WriteString("Version"u8, "1.0");
+        writer.WriteEndObject();
+    }
+
+    // RFC 8949 §3.1: major type 3 (text string) with the length as argument.
+    private static int WriteCborText(Span<byte> destination, string text)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(text);
+        int header;
+        if (byteCount < 24)
+        {
+            destination[0] = (byte)(0x60 | byteCount);
+            header = 1;
+        }
+        else if (byteCount <= byte.MaxValue)
+        {
+            destination[0] = 0x78;
+            destination[1] = (byte)byteCount;
+            header = 2;
+        }
+        else
+        {
+            destination[0] = 0x79;
+            destination[1] = (byte)(byteCount >> 8);
+            destination[2] = (byte)byteCount;
+            header = 3;
+        }
+
+        return header + Encoding.UTF8.GetBytes(text, destination[header..]);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+
+namespace Rivulet.Server;
+
+/// <summary>
+/// Turns <c>serve --port 4567 …</c> and RIVULET_* environment variables into options. A flag on the
+/// command line wins over the environment.
+/// </summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        Rivulet: an Amazon Kinesis Data Streams server.
+
+        Usage: rivulet serve [options]
+
+        Options (each also settable as an environment variable):
+          --host <address>         RIVULET_HOST         address to listen on (default 127.0.0.1)
+          --port <number>          RIVULET_PORT         port to listen on, 0 for any free one (default 4567)
+          --data-dir <path>        RIVULET_DATA_DIR     where the embedded store keeps data (default ./rivulet-data)
+          --in-memory              RIVULET_IN_MEMORY    keep everything in memory; nothing survives a restart
+          --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
+          --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
+          --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  time streams spend CREATING/DELETING (default 0)
+          --help                                        show this text
+        """;
+
+    public static bool TryParse(string[] args, Func<string, string?> environment, out ServerOptions options, out string? error)
+    {
+        options = new ServerOptions();
+        error = null;
+        options = FromEnvironment(options, environment, ref error);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        if (args.Length == 0 || args[0] != "serve")
+        {
+            error = args.Length == 0 ? "missing command: serve" : $"unknown command: {args[0]}";
+            return false;
+        }
+
+        for (var i = 1; i < args.Length && error is null; i++)
+        {
+            var flag = args[i];
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            options = flag switch
+            {
+                "--host" => options with { Host = Value() ?? Missing(flag, ref error) },
+                "--port" => options with { Port = Port(Value(), flag, ref error) },
+                "--data-dir" => options with { DataDir = Value() ?? Missing(flag, ref error) },
+                "--in-memory" => options with { InMemory = true },
+                "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
+                "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
+                "--stream-delay-ms" => options with { StreamTransitionDelay = Delay(Value(), flag, ref error) },
+                _ => Unknown(options, flag, ref error),
+            };
+        }
+
+        return error is null;
+    }
+
+    private static ServerOptions FromEnvironment(ServerOptions options, Func<string, string?> environment, ref string? error)
+    {
+        if (environment("RIVULET_HOST") is { } host)
+        {
+            options = options with { Host = host };
+        }
+
+        if (environment("RIVULET_PORT") is { } port)
+        {
+            options = options with { Port = Port(port, "RIVULET_PORT", ref error) };
+        }
+
+        if (environment("RIVULET_DATA_DIR") is { } dataDir)
+        {
+            options = options with { DataDir = dataDir };
+        }
+
+        if (environment("RIVULET_IN_MEMORY") is { } inMemory)
+        {
+            options = options with { InMemory = inMemory is "1" or "true" or "TRUE" or "yes" };
+        }
+
+        if (environment("RIVULET_REGION") is { } region)
+        {
+            options = options with { Region = region };
+        }
+
+        if (environment("RIVULET_ACCOUNT_ID") is { } account)
+        {
+            options = options with { AccountId = Account(account, "RIVULET_ACCOUNT_ID", ref error) };
+        }
+
+        if (environment("RIVULET_STREAM_DELAY_MS") is { } delay)
+        {
+            options = options with { StreamTransitionDelay = Delay(delay, "RIVULET_STREAM_DELAY_MS", ref error) };
+        }
+
+        return options;
+    }
+
+    private static int Port(string? value, string name, ref string? error)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
+        {
+            return port;
+        }
+
+        error ??= $"{name} needs a port number from 0 to 65535";
+        return 0;
+    }
+
+    private static string Account(string? value, string name, ref string? error)
+    {
+        if (value is { Length: 12 } && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            return value;
+        }
+
+        error ??= $"{name} needs a 12-digit account ID";
+        return "";
+    }
+
+    private static TimeSpan Delay(string? value, string name, ref string? error)
+    {
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        error ??= $"{name} needs a whole number of milliseconds";
+        return TimeSpan.Zero;
+    }
+
+    private static string Missing(string flag, ref string? error)
+    {
+        error ??= $"{flag} needs a value";
+        return "";
+    }
+
+    private static ServerOptions Unknown(ServerOptions options, string flag, ref string? error)
+    {
+        error ??= $"unknown option: {flag}";
+        return options;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Rivulet.Api;
+using Rivulet.Api.Dispatch;
+using Rivulet.Storage;
+using Rivulet.Storage.Memory;
+
+namespace Rivulet.Server;
+
+/// <summary>
+/// The embeddable server: Kestrel on one plain port serving HTTP/1.1 and HTTP/2 with prior
+/// knowledge, every request handed to <see cref="KinesisService"/>. Program.cs and the tests both
+/// start it through <see cref="StartAsync"/>.
+/// </summary>
+public sealed class RivuletServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly IStreamStore _store;
+    private readonly string _http2Socket;
+
+    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket)
+    {
+        _http2Socket = http2Socket;
+        _app = app;
+        _store = store;
+        Endpoint = endpoint;
+        Service = service;
+    }
+
+    public Uri Endpoint { get; }
+
+    public KinesisService Service { get; }
+
+    public static async Task<RivuletServer> StartAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
+    {
+        IStreamStore store = new MemoryStreamStore();
+        if (!options.InMemory)
+        {
+            // The durable embedded engine is not built yet; say so rather than pretend.
+            await log.WriteLineAsync($"rivulet: the durable store is not available yet; keeping data in memory (--data-dir {options.DataDir} is unused)").ConfigureAwait(false);
+        }
+
+        var service = new KinesisService(store, new KinesisOptions
+        {
+            Region = options.Region,
+            DefaultAccountId = options.AccountId,
+            StreamTransitionDelay = options.StreamTransitionDelay,
+            TokenKey = RandomNumberGenerator.GetBytes(32),
+        });
+        service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
+
+        // The private endpoint exists only so that Kestrel builds an HTTP/2 pipeline for the sniffer; nothing connects to it.
+        var sniffer = new PriorKnowledgeSniffer();
+        var http2Socket = Path.Combine(Path.GetTempPath(), $"rivulet-h2-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // the handler enforces the cap and answers 413 itself
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            kestrel.Listen(ParseAddress(options.Host), options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(sniffer.Route);
+            });
+            kestrel.ListenUnixSocket(http2Socket, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.Use(sniffer.CaptureHttp2);
+            });
+        });
+
+        var app = builder.Build();
+        var handler = new RequestHandler(service);
+        app.Run(handler.HandleAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
+        var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return new RivuletServer(app, store, endpoint, service, http2Socket);
+    }
+
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+        File.Delete(_http2Socket);
+    }
+
+    private static IPAddress ParseAddress(string host) =>
+        host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+}

@@ -1,0 +1,21 @@
+namespace Rivulet.Server;
+
+/// <summary>How to run the server; filled from the command line and RIVULET_* environment variables.</summary>
+public sealed record ServerOptions
+{
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port; the chosen one is in the "listening on" line and <see cref="RivuletServer.Endpoint"/>.</summary>
+    public int Port { get; init; } = 4567;
+
+    public string DataDir { get; init; } = "./rivulet-data";
+
+    public bool InMemory { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+
+    public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>How long streams stay CREATING, DELETING or UPDATING (AWS: seconds; default 0 so tests never wait).</summary>
+    public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace Rivulet.Storage.Memory;
+
+/// <summary>Streams and shard logs held in memory; everything is gone when the process ends.</summary>
+public sealed class MemoryStreamStore : IStreamStore
+{
+    private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
+    private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), MemoryShardLog> _logs = new();
+    private readonly TimeProvider _time;
+
+    public MemoryStreamStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
+    public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_streams.TryAdd(stream.Key, stream) ? StreamStoreOutcome.Done : StreamStoreOutcome.AlreadyExists);
+
+    public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_streams.TryGetValue(key, out var stream) ? stream : null);
+
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var streams = new List<StreamMetadata>();
+        foreach (var stream in _streams.Values)
+        {
+            if (stream.Key.AccountId == accountId)
+            {
+                streams.Add(stream);
+            }
+        }
+
+        streams.Sort(static (a, b) => string.CompareOrdinal(a.Key.StreamName, b.Key.StreamName));
+        return ValueTask.FromResult<IReadOnlyList<StreamMetadata>>(streams);
+    }
+
+    public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (!_streams.TryGetValue(updated.Key, out var current) || current.CreatedAtMs != updated.CreatedAtMs)
+            {
+                return ValueTask.FromResult(StreamStoreOutcome.NotFound);
+            }
+
+            if (current.Version != expectedVersion)
+            {
+                return ValueTask.FromResult(StreamStoreOutcome.VersionConflict);
+            }
+
+            if (_streams.TryUpdate(updated.Key, updated with { Version = expectedVersion + 1 }, current))
+            {
+                return ValueTask.FromResult(StreamStoreOutcome.Done);
+            }
+        }
+    }
+
+    public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken)
+    {
+        if (!_streams.TryGetValue(key, out var current) || current.CreatedAtMs != createdAtMs ||
+            !_streams.TryRemove(new KeyValuePair<StreamKey, StreamMetadata>(key, current)))
+        {
+            return ValueTask.FromResult(StreamStoreOutcome.NotFound);
+        }
+
+        foreach (var shard in current.Shards)
+        {
+            _logs.TryRemove((key, createdAtMs, shard.Index), out _);
+        }
+
+        return ValueTask.FromResult(StreamStoreOutcome.Done);
+    }
+
+    public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) =>
+        _logs.GetOrAdd((key, streamCreatedAtMs, shardIndex), static (_, time) => new MemoryShardLog(time), _time);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rivulet.Api.Dispatch;
+using Rivulet.Storage.Memory;
+
+namespace Rivulet.Api.Tests;
+
+/// <summary>A <see cref="KinesisService"/> over an in-memory store and a clock the test moves, driven with JSON bodies.</summary>
+internal sealed class ApiHarness
+{
+    public const string Account = "000000000000";
+    public const string Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    public ApiHarness(KinesisOptions? options = null)
+    {
+        Clock = new TestClock(DateTimeOffset.FromUnixTimeMilliseconds(1_763_700_000_000));
+        Service = new KinesisService(new MemoryStreamStore(Clock), options ?? new KinesisOptions { TokenKey = new byte[32] }, Clock);
+    }
+
+    public TestClock Clock { get; }
+
+    public KinesisService Service { get; }
+
+    public async Task<Reply> CallAsync(string operation, object body, string? authorization = Authorization) =>
+        await SendAsync(operation, JsonSerializer.Serialize(body), authorization);
+
+    public async Task<Reply> SendAsync(string? operation, string body, string? authorization = Authorization, string contentType = "application/x-amz-json-1.1", string method = "POST")
+    {
+        using var response = await Service.HandleAsync(new ApiRequest
+        {
+            Method = method,
+            Target = operation is null ? null : "Kinesis_20131202." + operation,
+            ContentType = contentType,
+            Body = Encoding.UTF8.GetBytes(body),
+            Authorization = authorization,
+            HasDateHeader = true,
+        }, default);
+        var text = Encoding.UTF8.GetString(response.BodyBytes.Span);
+        return new Reply(response.StatusCode, response.ContentType, text);
+    }
+
+    /// <summary>Calls and expects success; returns the JSON output (empty object for operations without one).</summary>
+    public async Task<JsonObject> OkAsync(string operation, object body)
+    {
+        var reply = await CallAsync(operation, body);
+        Assert.True(reply.Status == 200, $"{operation} failed: {reply.Status} {reply.Body}");
+        return reply.Body.Length == 0 ? [] : JsonNode.Parse(reply.Body)!.AsObject();
+    }
+
+    public async Task<Reply> ErrorAsync(string operation, object body, string expectedType)
+    {
+        var reply = await CallAsync(operation, body);
+        Assert.True(reply.Type == expectedType, $"{operation}: expected {expectedType}, got {reply.Status} {reply.Body}");
+        return reply;
+    }
+
+    public Task CreateStreamAsync(string name, int shards = 1) => OkAsync("CreateStream", new { StreamName = name, ShardCount = shards });
+
+    public sealed record Reply(int Status, string? ContentType, string Body)
+    {
+        public JsonObject? Json => Body.StartsWith('{') ? JsonNode.Parse(Body)!.AsObject() : null;
+
+        public string? Type => Json?["__type"]?.GetValue<string>();
+
+        public string? Message => (Json?["message"] ?? Json?["Message"])?.GetValue<string>();
+    }
+}
+
+internal sealed class TestClock : TimeProvider
+{
+    private long _nowMs;
+
+    public TestClock(DateTimeOffset start) => _nowMs = start.ToUnixTimeMilliseconds();
+
+    public long NowMs => Interlocked.Read(ref _nowMs);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _nowMs, (long)by.TotalMilliseconds);
+
+    public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(NowMs);
+}

@@ -1,0 +1,45 @@
+namespace Rivulet.Server.Tests;
+
+public sealed class CommandLineTests
+{
+    private static readonly Func<string, string?> NoEnvironment = _ => null;
+
+    [Fact]
+    public void Defaults_match_the_README()
+    {
+        Assert.True(CommandLine.TryParse(["serve"], NoEnvironment, out var options, out _));
+
+        Assert.Equal(new ServerOptions(), options);
+        Assert.Equal("127.0.0.1", options.Host);
+        Assert.Equal(4567, options.Port);
+        Assert.Equal("./rivulet-data", options.DataDir);
+        Assert.Equal("us-east-1", options.Region);
+        Assert.Equal("000000000000", options.AccountId);
+        Assert.False(options.InMemory);
+    }
+
+    [Fact]
+    public void Flags_override_environment_variables()
+    {
+        var environment = new Dictionary<string, string> { ["RIVULET_PORT"] = "5000", ["RIVULET_REGION"] = "eu-west-1", ["RIVULET_IN_MEMORY"] = "true" };
+
+        Assert.True(CommandLine.TryParse(["serve", "--port", "6000", "--account-id", "123456789012"], k => environment.GetValueOrDefault(k), out var options, out _));
+
+        Assert.Equal(6000, options.Port);
+        Assert.Equal("eu-west-1", options.Region);
+        Assert.Equal("123456789012", options.AccountId);
+        Assert.True(options.InMemory);
+    }
+
+    [Theory]
+    [InlineData("serve --port abc")]
+    [InlineData("serve --account-id 123")]
+    [InlineData("serve --bogus")]
+    [InlineData("serve --host")]
+    [InlineData("run")]
+    public void Bad_command_lines_are_refused_with_a_reason(string line)
+    {
+        Assert.False(CommandLine.TryParse(line.Split(' '), NoEnvironment, out _, out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+}
