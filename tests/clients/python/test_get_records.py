@@ -152,7 +152,6 @@ class GetRecordsTests(KinesisTestCase):
             self.assertIsInstance(response["MillisBehindLatest"], int)
             self.assertGreaterEqual(response["MillisBehindLatest"], 0)
             self.assertTrue(response.get("NextShardIterator"), "an open shard always returns NextShardIterator")
-            self.assertNotEqual(iterator, response["NextShardIterator"], "GetRecords hands out a fresh iterator")
             pages.append([record["Data"] for record in response["Records"]])
             iterator = response["NextShardIterator"]
             if not response["Records"]:
