@@ -65,6 +65,9 @@ internal static class ApiErrors
     public static KinesisException TimestampRequired() =>
         new(InvalidArgument, "Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.");
 
+    public static KinesisException TimestampInFuture(long timestampMs, long nowMs) =>
+        new(InvalidArgument, $"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {timestampMs}, currentTimestampInMillis: {nowMs}");
+
     public static KinesisException SequenceNumberForOtherShard(string encodedShardId, string shardId) =>
         new(InvalidArgument, $"Invalid StartingSequenceNumber. It encodes {encodedShardId}, while it was used in a call to a shard with {shardId}");
 

@@ -55,6 +55,11 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
             case "AT_TIMESTAMP":
                 byTimestamp = true;
                 value = (input.Timestamp ?? throw ApiErrors.TimestampRequired()).ToUnixTimeMilliseconds();
+                if (value > context.NowMs)
+                {
+                    throw ApiErrors.TimestampInFuture(value, context.NowMs);
+                }
+
                 break;
             default:
                 var position = PositionOf(startingSequenceNumber!, shard, shardId, name, account);

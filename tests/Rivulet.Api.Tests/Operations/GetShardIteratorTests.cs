@@ -72,6 +72,17 @@ public sealed class GetShardIteratorTests
     }
 
     [Fact]
+    public async Task AT_TIMESTAMP_in_the_future_is_rejected_with_both_times()
+    {
+        await _api.CreateStreamAsync("s");
+        var future = _api.Clock.NowMs + 3_600_000;
+
+        var reply = await _api.ErrorAsync("GetShardIterator", new { StreamName = "s", ShardId = Shard0, ShardIteratorType = "AT_TIMESTAMP", Timestamp = future / 1000.0 }, "InvalidArgumentException");
+
+        Assert.Equal($"The timestampInMillis parameter cannot be greater than the currentTimestampInMillis. timestampInMillis: {future}, currentTimestampInMillis: {_api.Clock.NowMs}", reply.Message);
+    }
+
+    [Fact]
     public async Task A_sequence_number_of_another_shard_is_rejected()
     {
         await _api.CreateStreamAsync("s", 2);

@@ -27,6 +27,20 @@ public sealed class StreamLifecycleTests
     }
 
     [Fact]
+    public async Task Tags_given_at_creation_are_listed_in_key_order_and_paged()
+    {
+        await _api.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, Tags = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1", ["c"] = "" } });
+
+        var first = await _api.OkAsync("ListTagsForStream", new { StreamName = "s", Limit = 2 });
+        var rest = await _api.OkAsync("ListTagsForStream", new { StreamName = "s", ExclusiveStartTagKey = "b" });
+
+        Assert.Equal(["a", "b"], first["Tags"]!.AsArray().Select(t => t!["Key"]!.GetValue<string>()));
+        Assert.True(first["HasMoreTags"]!.GetValue<bool>());
+        Assert.Equal("", rest["Tags"]![0]!["Value"]!.GetValue<string>());
+        Assert.False(rest["HasMoreTags"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task The_summary_counts_open_shards_and_shows_the_maximum_record_size()
     {
         await _api.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 2, MaxRecordSizeInKiB = 4096 });
