@@ -16,6 +16,12 @@ public sealed record ServerOptions
 
     public string AccountId { get; init; } = "000000000000";
 
+    /// <summary>When acknowledged records reach stable storage: <c>always</c> (before the answer), <c>interval:&lt;ms&gt;</c> or <c>never</c>.</summary>
+    public string Fsync { get; init; } = "always";
+
+    /// <summary>How often expired records are cleared from storage.</summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long streams stay CREATING, DELETING or UPDATING (AWS: seconds; default 0 so tests never wait).</summary>
     public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
 }
