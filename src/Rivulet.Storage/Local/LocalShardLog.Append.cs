@@ -1,0 +1,270 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Rivulet.Storage.Local;
+
+internal sealed partial class LocalShardLog
+{
+    public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<PendingRecord> records, CancellationToken cancellationToken)
+    {
+        var span = records.Span;
+        long total = 0;
+        foreach (var record in span)
+        {
+            total += FrameSize(record);
+        }
+
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException($"An append of {total} bytes is larger than the log takes at once.", nameof(records));
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)total);
+        try
+        {
+            lock (_gate)
+            {
+                if (_closing)
+                {
+                    return new(AppendResult.Failed(_closedReason));
+                }
+
+                var arrival = Math.Max(_store.NowMs, _lastArrivalMs);
+                if (span.Length == 0)
+                {
+                    return new(new AppendResult(AppendStatus.Appended, _nextPosition, arrival));
+                }
+
+                if ((_needsRepair && !TryRepairLocked()) || !TryPrepareSegmentLocked())
+                {
+                    return new(AppendResult.Failed(_lastFailure));
+                }
+
+                var segment = _segments[^1];
+                var first = _nextPosition;
+                var bytes = buffer.AsSpan(0, (int)total);
+                var at = 0;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    var keyBytes = Encoding.UTF8.GetByteCount(span[i].PartitionKey);
+                    var size = RecordFrame.SizeOf(keyBytes, span[i].Data.Length);
+                    RecordFrame.Write(bytes.Slice(at, size), first + i, arrival, span[i].PartitionKey, keyBytes, span[i].Data.Span);
+                    at += size;
+                }
+
+                var start = segment.Length;
+                try
+                {
+                    segment.File.Write(start, bytes);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // The write may have left part of a frame behind: cut the file back to the frames before it.
+                    ReportFailureLocked($"write to {segment.Path}", exception);
+                    _needsRepair = true;
+                    TryRepairLocked();
+                    return new(AppendResult.Failed(exception.Message));
+                }
+
+                at = 0;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    segment.Add(first + i, arrival, start + at, _store.Options.IndexIntervalBytes);
+                    at += RecordFrame.PrefixBytes + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[at..]);
+                }
+
+                segment.Length = start + total;
+                _nextPosition = first + span.Length;
+                _lastArrivalMs = arrival;
+                NoteSuccessLocked();
+                var result = new AppendResult(AppendStatus.Appended, first, arrival);
+                if (_store.GroupCommit is { } groupCommit)
+                {
+                    var completion = new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _pending.Enqueue(new PendingAppend(_nextPosition, result, completion));
+                    if (!_commitQueued)
+                    {
+                        _commitQueued = true;
+                        groupCommit.Schedule(this);
+                    }
+
+                    return new(completion.Task);
+                }
+
+                segment.AcknowledgedLength = segment.Length;
+                AcknowledgeLocked(_nextPosition, arrival);
+                return new(result);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int FrameSize(PendingRecord record)
+    {
+        var keyBytes = Encoding.UTF8.GetByteCount(record.PartitionKey);
+        if (keyBytes > ushort.MaxValue || RecordFrame.FixedBodyBytes + keyBytes + record.Data.Length > RecordFrame.MaxBodyBytes)
+        {
+            throw new ArgumentException($"A record of {record.Data.Length} bytes with a {keyBytes}-byte partition key is larger than the log takes.", nameof(record));
+        }
+
+        return RecordFrame.SizeOf(keyBytes, record.Data.Length);
+    }
+
+    /// <summary>Makes sure there is an active segment with room: the first one, or a new one once the active one is full.</summary>
+    private bool TryPrepareSegmentLocked()
+    {
+        if (_segments.Count == 0)
+        {
+            return TryCreateSegmentLocked();
+        }
+
+        var active = _segments[^1];
+        return active.Length < _store.Options.SegmentBytes || active.IsEmpty || TryRollLocked(active);
+    }
+
+    /// <summary>
+    /// Seals the active segment and starts the next. The sealed segment is synced first and its
+    /// appends acknowledged, so that under a syncing policy every segment but the last is complete
+    /// on disk and only the last can ever have a torn tail.
+    /// </summary>
+    private bool TryRollLocked(Segment active)
+    {
+        if (_store.Syncs)
+        {
+            try
+            {
+                active.File.Sync();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                ReportFailureLocked($"sync of {active.Path}", exception);
+                FailUnacknowledgedLocked(exception.Message);
+                TryRepairLocked();
+                return false;
+            }
+
+            active.SyncedLength = active.Length;
+        }
+
+        active.AcknowledgedLength = active.Length;
+        AcknowledgeLocked(_nextPosition, _lastArrivalMs);
+        active.Seal();
+        try
+        {
+            SegmentSidecar.Write(_store.Device, active, _store.Syncs);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Only costs time: the next open scans this segment instead of reading its index.
+            _store.Report($"rivulet storage: {_name}: could not save the index of {active.Path} ({exception.Message}); the next start scans the segment instead");
+        }
+
+        return TryCreateSegmentLocked();
+    }
+
+    private bool TryCreateSegmentLocked()
+    {
+        var path = Path.Combine(_directory, StoreLayout.SegmentFileName(_nextPosition));
+        ILogFile? file = null;
+        try
+        {
+            if (!_directoryReady)
+            {
+                _store.CreateDirectoryDurably(_directory);
+                _directoryReady = true;
+            }
+
+            // An empty file of this name is a leftover of an earlier failed attempt; one with data would be a bug, never overwritten.
+            file = _store.Device.Open(path, FileMode.OpenOrCreate);
+            if (file.Length != 0)
+            {
+                throw new IOException($"A segment file with data already exists at '{path}'.");
+            }
+
+            if (_store.Syncs)
+            {
+                _store.Device.SyncDirectory(_directory);
+            }
+
+            _segments.Add(new Segment(path, _nextPosition, file));
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            file?.Dispose();
+            ReportFailureLocked($"creating {path}", exception);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// After a failed sync nothing written since the last acknowledgement can be trusted to reach
+    /// the disk: fail those appends and rewind the written tail to the acknowledged one. They all
+    /// sit in the last segment, because rolling acknowledges everything before it.
+    /// </summary>
+    private void FailUnacknowledgedLocked(string reason)
+    {
+        if (_nextPosition == _acknowledgedNext && _pending.Count == 0)
+        {
+            return;
+        }
+
+        while (_pending.TryDequeue(out var pending))
+        {
+            pending.Completion.TrySetResult(AppendResult.Failed(reason));
+        }
+
+        _generation++;
+        var active = _segments[^1];
+        active.Rewind(active.AcknowledgedLength, _acknowledgedNext - 1, _acknowledgedLastArrivalMs);
+        _nextPosition = _acknowledgedNext;
+        _lastArrivalMs = _acknowledgedLastArrivalMs;
+        _needsRepair = true;
+    }
+
+    /// <summary>Cuts the active file back to the frames the log keeps and, unless the policy never syncs, makes the cut durable.</summary>
+    private bool TryRepairLocked()
+    {
+        if (_segments.Count == 0)
+        {
+            _needsRepair = false;
+            return true;
+        }
+
+        var active = _segments[^1];
+        try
+        {
+            active.File.Truncate(active.Length);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            ReportFailureLocked($"cutting {active.Path} back to {active.Length} bytes", exception);
+            _needsRepair = true;
+            return false;
+        }
+
+        if (_store.Syncs)
+        {
+            try
+            {
+                active.File.Sync();
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                ReportFailureLocked($"sync of {active.Path}", exception);
+                FailUnacknowledgedLocked(exception.Message);
+                _needsRepair = true;
+                return false;
+            }
+
+            active.SyncedLength = active.Length;
+        }
+
+        _needsRepair = false;
+        return true;
+    }
+}

@@ -1,0 +1,195 @@
+namespace Rivulet.Storage.Local;
+
+/// <summary>
+/// One shard's log on disk: a directory of segment files, each an append-only run of
+/// <see cref="RecordFrame"/>s named after its first position. Only the last segment takes appends;
+/// every earlier one is sealed, synced (unless the policy never syncs) and has an index sidecar.
+///
+/// Two tails: the written one (<see cref="_nextPosition"/>) and the acknowledged one
+/// (<see cref="_acknowledgedNext"/>). Under <see cref="FsyncMode.Always"/> a record is acknowledged
+/// once a sync covering it succeeded; under the other policies as soon as it is written. Readers,
+/// waiters and <see cref="Tail"/> see only acknowledged records, so a failed sync can rewind the
+/// written tail (dense positions, nothing half-written left behind) without anyone having seen
+/// what it drops.
+/// </summary>
+internal sealed partial class LocalShardLog : IShardLog
+{
+    private readonly Lock _gate = new();
+    private readonly StoreContext _store;
+    private readonly string _directory;
+    private readonly string _name;
+    private readonly List<Segment> _segments = [];
+    private readonly Queue<PendingAppend> _pending = new();
+
+    private long _nextPosition;
+    private long _lastArrivalMs;
+    private long _acknowledgedNext;
+    private long _acknowledgedLastArrivalMs;
+
+    /// <summary>Bumped whenever unacknowledged appends are failed, so that a commit round begun before cannot acknowledge them.</summary>
+    private int _generation;
+    private bool _directoryReady;
+    private bool _commitQueued;
+    private bool _needsRepair;
+    private string _lastFailure = "";
+    private bool _failing;
+    private int _failuresNotLogged;
+    private bool _closing;
+    private bool _closed;
+    private string _closedReason = "";
+    private TaskCompletionSource? _appended;
+
+    public LocalShardLog(StoreContext store, string directory, string name)
+    {
+        _store = store;
+        _directory = directory;
+        _name = name;
+    }
+
+    public ShardTail Tail
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new ShardTail(_acknowledgedNext, _acknowledgedLastArrivalMs);
+            }
+        }
+    }
+
+    /// <summary>Bytes of the log's segment files.</summary>
+    public long BytesOnDisk
+    {
+        get
+        {
+            lock (_gate)
+            {
+                long bytes = 0;
+                foreach (var segment in _segments)
+                {
+                    bytes += segment.Length;
+                }
+
+                return bytes;
+            }
+        }
+    }
+
+    public async ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task waitFor;
+            lock (_gate)
+            {
+                if (position < _acknowledgedNext)
+                {
+                    return true;
+                }
+
+                _appended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waitFor = _appended.Task;
+            }
+
+            try
+            {
+                await waitFor.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A log of a deleted stream: appends fail, reads find nothing.</summary>
+    public static LocalShardLog Closed(StoreContext store, string reason)
+    {
+        var log = new LocalShardLog(store, "", "");
+        log.Close(reason);
+        return log;
+    }
+
+    /// <summary>Refuses new appends; the ones already written still get their commit.</summary>
+    public void BeginClose()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            _closedReason = "the store is closing";
+        }
+    }
+
+    /// <summary>Fails whatever is still unacknowledged and lets go of the files (readers in progress finish first).</summary>
+    public void Close(string reason)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closing = _closed = true;
+            _closedReason = reason;
+            while (_pending.TryDequeue(out var pending))
+            {
+                pending.Completion.TrySetResult(AppendResult.Failed(reason));
+            }
+
+            foreach (var segment in _segments)
+            {
+                segment.Retire();
+            }
+
+            _segments.Clear();
+        }
+    }
+
+    /// <summary>Acknowledges everything up to <paramref name="next"/> and wakes appenders and waiters.</summary>
+    private void AcknowledgeLocked(long next, long lastArrivalMs)
+    {
+        if (next <= _acknowledgedNext)
+        {
+            return;
+        }
+
+        _acknowledgedNext = next;
+        _acknowledgedLastArrivalMs = lastArrivalMs;
+        while (_pending.TryPeek(out var pending) && pending.EndPosition <= next)
+        {
+            _pending.Dequeue();
+            pending.Completion.TrySetResult(pending.Result);
+        }
+
+        // Continuations run asynchronously (see the TaskCompletionSource options), so completing under the lock is safe.
+        _appended?.TrySetResult();
+        _appended = null;
+    }
+
+    /// <summary>One line per run of failures, so that a full disk does not flood the log.</summary>
+    private void ReportFailureLocked(string what, Exception exception)
+    {
+        _lastFailure = exception.Message;
+        if (_failing)
+        {
+            _failuresNotLogged++;
+            return;
+        }
+
+        _failing = true;
+        _store.Report($"rivulet storage: {_name}: {what} failed: {exception.Message}; the affected appends were not acknowledged and the log was cut back to its last acknowledged record");
+    }
+
+    private void NoteSuccessLocked()
+    {
+        if (_failing)
+        {
+            _failing = false;
+            _store.Report($"rivulet storage: {_name}: appends succeed again ({_failuresNotLogged} further failures were not logged)");
+            _failuresNotLogged = 0;
+        }
+    }
+
+    private readonly record struct PendingAppend(long EndPosition, AppendResult Result, TaskCompletionSource<AppendResult> Completion);
+}

@@ -1,0 +1,40 @@
+namespace Rivulet.Storage.Local;
+
+/// <summary>How <see cref="LocalStreamStore.OpenAsync"/> lays out and syncs a data directory.</summary>
+public sealed record LocalStoreOptions
+{
+    public const long DefaultSegmentBytes = 64L << 20;
+
+    public const int DefaultIndexIntervalBytes = 64 << 10;
+
+    /// <summary>The store's directory; created if missing. Only one process may open it at a time.</summary>
+    public required string DataDirectory { get; init; }
+
+    public FsyncPolicy FsyncPolicy { get; init; } = FsyncPolicy.Always;
+
+    /// <summary>A shard's active segment file is sealed and a new one started once it holds this many bytes (one append is never split).</summary>
+    public long SegmentBytes { get; init; } = DefaultSegmentBytes;
+
+    /// <summary>Bytes of log between two entries of a segment's in-memory index: 64 KiB gives 16 KiB of index per GiB stored.</summary>
+    public int IndexIntervalBytes { get; init; } = DefaultIndexIntervalBytes;
+
+    /// <summary>The clock that stamps arrival times.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The file layer; real files unless a test puts a <see cref="FaultInjectingDevice"/> here.</summary>
+    public IStorageDevice Device { get; init; } = FileStorageDevice.Instance;
+
+    /// <summary>Receives one line per storage failure and per repair made during recovery.</summary>
+    public Action<string> ErrorSink { get; init; } = static line => Console.Error.WriteLine(line);
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 1024L, nameof(SegmentBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentBytes, 1L << 30, nameof(SegmentBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(IndexIntervalBytes, 256, nameof(IndexIntervalBytes));
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentNullException.ThrowIfNull(Device);
+        ArgumentNullException.ThrowIfNull(ErrorSink);
+    }
+}

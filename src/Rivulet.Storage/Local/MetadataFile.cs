@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Rivulet.Storage.Local;
+
+/// <summary>
+/// Reads and replaces a stream's meta.json. A replacement is written to meta.json.tmp, synced,
+/// renamed over meta.json and the directory synced, so a crash at any point leaves either the old
+/// or the new version whole; a leftover temp file is ignored and removed on open.
+/// </summary>
+internal static class MetadataFile
+{
+    public static void Write(StoreContext store, string streamDirectory, StreamMetadata stream)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(ToDocument(stream), LocalJsonContext.Default.StreamDocument);
+        var temp = Path.Combine(streamDirectory, StoreLayout.MetadataTempFile);
+        using (var file = store.Device.Open(temp, FileMode.Create))
+        {
+            file.Write(0, bytes);
+            if (store.Syncs)
+            {
+                file.Sync();
+            }
+        }
+
+        File.Move(temp, Path.Combine(streamDirectory, StoreLayout.MetadataFile), overwrite: true);
+        if (store.Syncs)
+        {
+            store.Device.SyncDirectory(streamDirectory);
+        }
+    }
+
+    /// <exception cref="CorruptLogException">The file is not a stream document this version understands.</exception>
+    public static StreamMetadata Read(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        StreamDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(bytes, LocalJsonContext.Default.StreamDocument);
+        }
+        catch (JsonException exception)
+        {
+            throw new CorruptLogException(path, exception.BytePositionInLine ?? 0, $"stream metadata is not valid JSON ({exception.Message})");
+        }
+
+        if (document is null || document.Format != StreamDocument.CurrentFormat)
+        {
+            throw new CorruptLogException(path, 0, $"stream metadata of format {document?.Format} (this version reads {StreamDocument.CurrentFormat})");
+        }
+
+        try
+        {
+            return FromDocument(document);
+        }
+        catch (FormatException exception)
+        {
+            throw new CorruptLogException(path, 0, $"stream metadata holds an unreadable hash key ({exception.Message})");
+        }
+    }
+
+    private static StreamDocument ToDocument(StreamMetadata stream)
+    {
+        var document = new StreamDocument
+        {
+            AccountId = stream.Key.AccountId,
+            StreamName = stream.Key.StreamName,
+            CreatedAtMs = stream.CreatedAtMs,
+            Version = stream.Version,
+            Status = stream.Status,
+            StatusSettlesAtMs = stream.StatusSettlesAtMs,
+            StreamMode = stream.StreamMode,
+            RetentionPeriodHours = stream.RetentionPeriodHours,
+            MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
+            EncryptionType = stream.EncryptionType,
+            KeyId = stream.KeyId,
+            ShardLevelMetrics = [.. stream.ShardLevelMetrics],
+        };
+
+        foreach (var shard in stream.Shards)
+        {
+            document.Shards.Add(new StreamDocument.ShardDocument
+            {
+                Index = shard.Index,
+                StartingHashKey = shard.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+                EndingHashKey = shard.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+                CreatedAtMs = shard.CreatedAtMs,
+                ParentIndex = shard.ParentIndex,
+                AdjacentParentIndex = shard.AdjacentParentIndex,
+                ClosedAtMs = shard.ClosedAtMs,
+            });
+        }
+
+        foreach (var (name, value) in stream.Tags)
+        {
+            document.Tags[name] = value;
+        }
+
+        return document;
+    }
+
+    private static StreamMetadata FromDocument(StreamDocument document)
+    {
+        var shards = ImmutableArray.CreateBuilder<ShardMetadata>(document.Shards.Count);
+        foreach (var shard in document.Shards)
+        {
+            shards.Add(new ShardMetadata(
+                shard.Index,
+                UInt128.Parse(shard.StartingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
+                UInt128.Parse(shard.EndingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
+                shard.CreatedAtMs,
+                shard.ParentIndex,
+                shard.AdjacentParentIndex,
+                shard.ClosedAtMs));
+        }
+
+        return new StreamMetadata
+        {
+            Key = new StreamKey(document.AccountId, document.StreamName),
+            CreatedAtMs = document.CreatedAtMs,
+            Version = document.Version,
+            Status = document.Status,
+            StatusSettlesAtMs = document.StatusSettlesAtMs,
+            StreamMode = document.StreamMode,
+            Shards = shards.MoveToImmutable(),
+            RetentionPeriodHours = document.RetentionPeriodHours,
+            MaxRecordSizeInKiB = document.MaxRecordSizeInKiB,
+            EncryptionType = document.EncryptionType,
+            KeyId = document.KeyId,
+            Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, document.Tags),
+            ShardLevelMetrics = [.. document.ShardLevelMetrics],
+        };
+    }
+}

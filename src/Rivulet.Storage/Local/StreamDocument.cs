@@ -1,0 +1,57 @@
+namespace Rivulet.Storage.Local;
+
+/// <summary>
+/// <see cref="StreamMetadata"/> as meta.json holds it. Hash keys are decimal strings: JSON numbers
+/// cannot carry 128 bits through most readers. <see cref="Format"/> lets a later version read this one.
+/// </summary>
+internal sealed class StreamDocument
+{
+    public const int CurrentFormat = 1;
+
+    public int Format { get; set; } = CurrentFormat;
+
+    public string AccountId { get; set; } = "";
+
+    public string StreamName { get; set; } = "";
+
+    public long CreatedAtMs { get; set; }
+
+    public long Version { get; set; }
+
+    public string Status { get; set; } = "";
+
+    public long? StatusSettlesAtMs { get; set; }
+
+    public string StreamMode { get; set; } = "";
+
+    public int RetentionPeriodHours { get; set; }
+
+    public int MaxRecordSizeInKiB { get; set; }
+
+    public string EncryptionType { get; set; } = "NONE";
+
+    public string? KeyId { get; set; }
+
+    public List<ShardDocument> Shards { get; set; } = [];
+
+    public Dictionary<string, string> Tags { get; set; } = [];
+
+    public List<string> ShardLevelMetrics { get; set; } = [];
+
+    internal sealed class ShardDocument
+    {
+        public int Index { get; set; }
+
+        public string StartingHashKey { get; set; } = "";
+
+        public string EndingHashKey { get; set; } = "";
+
+        public long CreatedAtMs { get; set; }
+
+        public int? ParentIndex { get; set; }
+
+        public int? AdjacentParentIndex { get; set; }
+
+        public long? ClosedAtMs { get; set; }
+    }
+}

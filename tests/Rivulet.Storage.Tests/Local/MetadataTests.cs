@@ -1,0 +1,135 @@
+using Rivulet.Storage.Local;
+
+namespace Rivulet.Storage.Tests.Local;
+
+public sealed class MetadataTests : LocalStoreTestBase
+{
+    private string StreamDirectory => Path.GetDirectoryName(ShardDirectory)!;
+
+    [Fact]
+    public async Task A_crash_between_writing_the_new_version_and_renaming_it_leaves_the_old_version()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateStreamAsync(Stream() with { RetentionPeriodHours = 48 }, 0, default));
+        }
+
+        // What a crash leaves after meta.json.tmp was written but before the rename: a complete or a torn newer version.
+        var temp = Path.Combine(StreamDirectory, "meta.json.tmp");
+        File.WriteAllText(temp, File.ReadAllText(Path.Combine(StreamDirectory, "meta.json")).Replace("\"retentionPeriodHours\": 48", "\"retentionPeriodHours\": 96", StringComparison.Ordinal)[..40]);
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = await store.GetStreamAsync(Key, default);
+            Assert.Equal((1L, 48), (stream!.Version, stream.RetentionPeriodHours));
+            Assert.False(File.Exists(temp));
+            Assert.Equal(StreamStoreOutcome.VersionConflict, await store.UpdateStreamAsync(stream with { RetentionPeriodHours = 96 }, 0, default));
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateStreamAsync(stream with { RetentionPeriodHours = 96 }, 1, default));
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = await store.GetStreamAsync(Key, default);
+            Assert.Equal((2L, 96), (stream!.Version, stream.RetentionPeriodHours));
+        }
+    }
+
+    [Fact]
+    public async Task Hash_keys_are_stored_as_decimal_strings()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+        }
+
+        var json = File.ReadAllText(Path.Combine(StreamDirectory, "meta.json"));
+        Assert.Contains("\"endingHashKey\": \"340282366920938463463374607431768211455\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"startingHashKey\": \"0\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stream_directory_whose_creation_never_finished_is_removed_on_open()
+    {
+        var orphan = Path.Combine(DataDirectory, "streams", "000000000000", "half.1700000000000");
+        await using (var store = await OpenAsync())
+        {
+            Directory.CreateDirectory(Path.Combine(orphan, "shard-0"));
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.False(Directory.Exists(orphan));
+            Assert.Contains(Errors, line => line.Contains(orphan, StringComparison.Ordinal));
+            Assert.Empty(await store.ListStreamsAsync("000000000000", default));
+        }
+    }
+
+    [Fact]
+    public async Task Deleting_a_stream_removes_its_directory_and_leaves_the_trash_empty()
+    {
+        await using var store = await OpenAsync();
+        await store.CreateStreamAsync(Stream(), default);
+        await store.GetShardLog(Key, CreatedAtMs, 0).AppendAsync(new[] { Record(0) }, default);
+        Assert.True(Directory.Exists(ShardDirectory));
+
+        await store.DeleteStreamAsync(Key, CreatedAtMs, default);
+
+        Assert.False(Directory.Exists(StreamDirectory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(DataDirectory, "trash")));
+        var append = await store.GetShardLog(Key, CreatedAtMs, 0).AppendAsync(new[] { Record(0) }, default);
+        Assert.Equal(AppendStatus.StorageFailure, append.Status);
+        Assert.False(Directory.Exists(StreamDirectory));
+    }
+
+    [Fact]
+    public async Task Only_one_store_at_a_time_may_open_a_data_directory()
+    {
+        var first = await OpenAsync();
+        var refused = await Assert.ThrowsAsync<IOException>(() => OpenAsync());
+        Assert.Contains("in use", refused.Message, StringComparison.Ordinal);
+
+        await first.DisposeAsync();
+        await using var second = await OpenAsync();
+    }
+
+    [Fact]
+    public async Task Names_that_would_escape_the_data_directory_are_refused()
+    {
+        await using var store = await OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("..", "x") }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("000000000000", "a/b") }, default));
+    }
+
+    [Fact]
+    public async Task Stream_names_with_dots_keep_their_incarnations_apart()
+    {
+        var dotted = new StreamKey("000000000000", "orders.v2.1700000000000");
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream() with { Key = dotted, CreatedAtMs = 5 }, default);
+            await store.GetShardLog(dotted, 5, 0).AppendAsync(new[] { Record(0) }, default);
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = await store.GetStreamAsync(dotted, default);
+            Assert.Equal(5, stream!.CreatedAtMs);
+            Assert.Equal(1, store.GetShardLog(dotted, 5, 0).Tail.NextPosition);
+        }
+    }
+
+    [Fact]
+    public async Task A_data_directory_of_another_format_is_refused()
+    {
+        await using (await OpenAsync())
+        {
+        }
+
+        File.WriteAllText(Path.Combine(DataDirectory, "FORMAT"), "rivulet-local 99\n");
+
+        var refused = await Assert.ThrowsAsync<IOException>(() => OpenAsync());
+        Assert.Contains("rivulet-local 99", refused.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,83 @@
+namespace Rivulet.Storage.Tests.Local;
+
+public sealed class RetentionTests : LocalStoreTestBase
+{
+    [Fact]
+    public async Task Trimming_deletes_whole_old_segment_files_and_keeps_the_newer_ones()
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        long kept;
+        await using (store)
+        {
+            await AppendAsync(log, 0, 150);
+            Clock.Advance(3_600_000);
+            await AppendAsync(log, 150, 150);
+            var segmentsBefore = SegmentFiles();
+            var bytesBefore = store.GetBytesOnDisk(Key, CreatedAtMs);
+
+            kept = await log.TrimAsync(Clock.Now - 60_000, default);
+
+            var segmentsAfter = SegmentFiles();
+            Assert.InRange(kept, 1, 150);
+            Assert.Equal(segmentsBefore.SkipWhile(s => FirstPositionOf(s) < FirstPositionOf(segmentsAfter[0])), segmentsAfter);
+            Assert.True(FirstPositionOf(segmentsAfter[0]) <= 150, "the segment holding the first new record stays");
+            Assert.Equal(kept, FirstPositionOf(segmentsAfter[0]));
+            Assert.Equal(segmentsAfter.Length - 1, SidecarFiles().Length);
+            Assert.True(store.GetBytesOnDisk(Key, CreatedAtMs) < bytesBefore);
+
+            var read = await log.ReadAsync(new ReadRequest(0, 1_000, long.MaxValue, 0), default);
+            Assert.Equal(kept, read.Records[0].Position);
+            Assert.Equal(300, read.NextPosition);
+        }
+
+        var (reopened, again) = await OpenWithStreamAsync();
+        await using (reopened)
+        {
+            Assert.Equal(kept, (await again.ReadAsync(new ReadRequest(0, 1, long.MaxValue, 0), default)).Records[0].Position);
+            Assert.Equal(300, (await again.AppendAsync(new[] { Record(300) }, default)).FirstPosition);
+        }
+    }
+
+    [Fact]
+    public async Task Trimming_never_deletes_the_active_segment_even_when_everything_is_older()
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        await using (store)
+        {
+            await AppendAsync(log, 0, 150);
+            Clock.Advance(3_600_000);
+
+            var kept = await log.TrimAsync(Clock.Now, default);
+
+            var remaining = Assert.Single(SegmentFiles());
+            Assert.Equal(kept, FirstPositionOf(remaining));
+            Assert.Equal(150, log.Tail.NextPosition);
+            Assert.Equal(150, (await log.AppendAsync(new[] { Record(150) }, default)).FirstPosition);
+        }
+    }
+
+    [Fact]
+    public async Task A_read_in_progress_finishes_even_when_its_segments_are_trimmed_meanwhile()
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        await using (store)
+        {
+            await AppendAsync(log, 0, 150);
+            Clock.Advance(3_600_000);
+            await AppendAsync(log, 150, 10);
+
+            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => ReadAllAsync(log))).ToList();
+            await log.TrimAsync(Clock.Now - 1, default);
+
+            foreach (var read in reads)
+            {
+                var records = await read;
+                Assert.Equal(Enumerable.Range((int)records[0].Position, records.Count).Select(p => (long)p), records.Select(r => r.Position));
+                Assert.Equal(159, records[^1].Position);
+            }
+        }
+    }
+
+    private static long FirstPositionOf(string segmentPath) =>
+        long.Parse(Path.GetFileNameWithoutExtension(segmentPath), System.Globalization.CultureInfo.InvariantCulture);
+}
