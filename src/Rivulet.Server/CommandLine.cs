@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
 
@@ -118,17 +119,15 @@ internal static class CommandLine
         return 0;
     }
 
-    private static string Fsync(string? value, string name, ref string? error)
+    private static FsyncPolicy Fsync(string? value, string name, ref string? error)
     {
-        if (value is "always" or "never" ||
-            (value is not null && value.StartsWith("interval:", StringComparison.Ordinal) &&
-             int.TryParse(value.AsSpan("interval:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) && milliseconds > 0))
+        if (FsyncPolicy.TryParse(value, out var policy))
         {
-            return value;
+            return policy;
         }
 
         error ??= $"{name} needs always, never or interval:<milliseconds>";
-        return "always";
+        return FsyncPolicy.Always;
     }
 
     private static string Account(string? value, string name, ref string? error)

@@ -11,6 +11,7 @@ using Rivulet.Api;
 using Rivulet.Api.Dispatch;
 using Rivulet.Api.Streams;
 using Rivulet.Storage;
+using Rivulet.Storage.Local;
 using Rivulet.Storage.Memory;
 
 namespace Rivulet.Server;
@@ -45,12 +46,16 @@ public sealed class RivuletServer : IAsyncDisposable
 
     public static async Task<RivuletServer> StartAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        IStreamStore store = new MemoryStreamStore();
-        if (!options.InMemory)
-        {
-            // The durable embedded engine is not built yet; say so rather than pretend.
-            await log.WriteLineAsync($"rivulet: the durable store is not available yet; keeping data in memory (--data-dir {options.DataDir} is unused)").ConfigureAwait(false);
-        }
+        IStreamStore store = options.InMemory
+            ? new MemoryStreamStore()
+            : await LocalStreamStore.OpenAsync(
+                new LocalStoreOptions
+                {
+                    DataDirectory = options.DataDir,
+                    FsyncPolicy = options.Fsync,
+                    ErrorSink = line => log.WriteLine($"rivulet: {line}"),
+                },
+                cancellationToken).ConfigureAwait(false);
 
         var service = new KinesisService(store, new KinesisOptions
         {

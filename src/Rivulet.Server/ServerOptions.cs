@@ -1,3 +1,5 @@
+using Rivulet.Storage.Local;
+
 namespace Rivulet.Server;
 
 /// <summary>How to run the server; filled from the command line and RIVULET_* environment variables.</summary>
@@ -17,7 +19,7 @@ public sealed record ServerOptions
     public string AccountId { get; init; } = "000000000000";
 
     /// <summary>When acknowledged records reach stable storage: <c>always</c> (before the answer), <c>interval:&lt;ms&gt;</c> or <c>never</c>.</summary>
-    public string Fsync { get; init; } = "always";
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
 
     /// <summary>How often expired records are cleared from storage.</summary>
     public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
