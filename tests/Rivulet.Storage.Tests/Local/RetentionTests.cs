@@ -22,7 +22,8 @@ public sealed class RetentionTests : LocalStoreTestBase
             Assert.Equal(segmentsBefore.SkipWhile(s => FirstPositionOf(s) < FirstPositionOf(segmentsAfter[0])), segmentsAfter);
             Assert.True(FirstPositionOf(segmentsAfter[0]) <= 150, "the segment holding the first new record stays");
             Assert.Equal(kept, FirstPositionOf(segmentsAfter[0]));
-            Assert.Equal(segmentsAfter.Length - 1, SidecarFiles().Length);
+            Assert.All(segmentsAfter[..^1], s => Assert.True(File.Exists(Path.ChangeExtension(s, ".idx")), "every sealed segment keeps its index"));
+            Assert.All(SidecarFiles(), s => Assert.True(File.Exists(Path.ChangeExtension(s, ".seg")), "no index outlives its segment"));
             Assert.True(store.GetBytesOnDisk(Key, CreatedAtMs) < bytesBefore);
 
             var read = await log.ReadAsync(new ReadRequest(0, 1_000, long.MaxValue, 0), default);
