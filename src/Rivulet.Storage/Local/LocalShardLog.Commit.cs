@@ -42,6 +42,7 @@ internal sealed partial class LocalShardLog
                 round.Segment.SyncedLength = Math.Max(round.Segment.SyncedLength, round.Length);
                 round.Segment.AcknowledgedLength = Math.Max(round.Segment.AcknowledgedLength, round.Length);
                 AcknowledgeLocked(round.NextPosition, round.LastArrivalMs);
+                CheckpointIfDueLocked(round.Segment, round.Length, round.NextPosition - 1, round.LastArrivalMs);
             }
         }
         finally
@@ -54,7 +55,7 @@ internal sealed partial class LocalShardLog
     public void SyncWritten()
     {
         Segment segment;
-        long length;
+        long length, lastPosition, lastArrivalMs;
         lock (_gate)
         {
             if (_closed || _segments.Count == 0 || _segments[^1].SyncedLength >= _segments[^1].Length)
@@ -63,7 +64,7 @@ internal sealed partial class LocalShardLog
             }
 
             segment = _segments[^1];
-            length = segment.Length;
+            (length, lastPosition, lastArrivalMs) = (segment.Length, _nextPosition - 1, _lastArrivalMs);
             segment.Lease();
         }
 
@@ -73,6 +74,7 @@ internal sealed partial class LocalShardLog
             lock (_gate)
             {
                 segment.SyncedLength = Math.Max(segment.SyncedLength, length);
+                CheckpointIfDueLocked(segment, length, lastPosition, lastArrivalMs);
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -85,6 +87,54 @@ internal sealed partial class LocalShardLog
         finally
         {
             segment.Release();
+        }
+    }
+
+    /// <summary>
+    /// Under a syncing policy, saves the active segment's index up to <paramref name="length"/> bytes
+    /// (just synced) every eighth of a segment, so that recovery after a crash scans only what was
+    /// written since.
+    /// </summary>
+    private void CheckpointIfDueLocked(Segment segment, long length, long lastPosition, long lastArrivalMs)
+    {
+        if (segment.Retired || segment != _segments[^1] || length - segment.CheckpointLength < CheckpointIntervalBytes)
+        {
+            return;
+        }
+
+        TryCheckpointLocked(segment, length, lastPosition, lastArrivalMs);
+    }
+
+    /// <summary>At a clean close, saves the active segment's index so that the next open scans nothing.</summary>
+    public void CheckpointForClose()
+    {
+        lock (_gate)
+        {
+            if (_closed || _needsRepair || _segments.Count == 0)
+            {
+                return;
+            }
+
+            var active = _segments[^1];
+            var durable = !_store.Syncs || active.SyncedLength >= active.Length;
+            if (durable && active.Length == active.AcknowledgedLength && active.Length > active.CheckpointLength)
+            {
+                TryCheckpointLocked(active, active.Length, _acknowledgedNext - 1, _acknowledgedLastArrivalMs);
+            }
+        }
+    }
+
+    private long CheckpointIntervalBytes => Math.Max(_store.Options.SegmentBytes / 8, _store.Options.IndexIntervalBytes);
+
+    private void TryCheckpointLocked(Segment segment, long length, long lastPosition, long lastArrivalMs)
+    {
+        try
+        {
+            SegmentSidecar.Write(_store.Device, segment, length, lastPosition, lastArrivalMs, sync: false);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Only costs time: the next open scans more of this segment. A full disk reports itself through appends.
         }
     }
 }

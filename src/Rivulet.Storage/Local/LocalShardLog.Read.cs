@@ -272,6 +272,14 @@ internal sealed partial class LocalShardLog
                     return false;
                 }
 
+                // Segments this read was about to enter may have expired and been trimmed meanwhile: go on
+                // from the first kept one, as a read starting now would.
+                Position = Math.Max(Position, _log._segments[0].FirstPosition);
+                if (Position >= _limit)
+                {
+                    return false;
+                }
+
                 var index = _log.SegmentIndexOfLocked(Position);
                 var next = _log._segments[index];
                 if (next.FirstPosition != Position)

@@ -8,12 +8,13 @@ internal sealed partial class LocalShardLog
 
     /// <summary>
     /// Opens a shard directory after a clean shutdown or a crash. Sealed segments load their index
-    /// sidecar (a few KiB each) or, without a valid one, are scanned and get one. The last segment is
-    /// always scanned frame by frame: the first frame that is short, has an impossible length, fails
-    /// its CRC or does not hold the next position is a torn tail from a crash, and it and everything
-    /// after it is cut off. Positions continue after the last valid record. A bad frame in a sealed
-    /// segment is not a torn tail (a segment is synced before the next one starts): it is reported and
-    /// kept, and reads that reach it throw <see cref="CorruptLogException"/>.
+    /// sidecar (a few KiB each) or, without a valid one, are scanned and get one. The last segment
+    /// loads its checkpoint (the index of a prefix already synced; all of it after a clean close) and
+    /// is scanned frame by frame from there: the first frame that is short, has an impossible length,
+    /// fails its CRC or does not hold the next position is a torn tail from a crash, and it and
+    /// everything after it is cut off. Positions continue after the last valid record. A bad frame in
+    /// a sealed segment is not a torn tail (a segment is synced before the next one starts): it is
+    /// reported and kept, and reads that reach it throw <see cref="CorruptLogException"/>.
     /// </summary>
     public static LocalShardLog Recover(StoreContext store, string directory, string name)
     {
@@ -59,8 +60,6 @@ internal sealed partial class LocalShardLog
                 }
             }
 
-            // The last segment takes appends again, so an index saved for it would go stale.
-            File.Delete(SegmentSidecar.PathOf(last.Path));
         }
 
         return log;
@@ -72,10 +71,13 @@ internal sealed partial class LocalShardLog
         var segment = new Segment(path, first, file);
         _segments.Add(segment);
         var length = file.Length;
-        if (!isLast && SegmentSidecar.TryLoad(_store.Device, segment, length))
+        if (SegmentSidecar.TryLoad(_store.Device, segment, length, prefix: isLast))
         {
-            segment.Seal();
-            return;
+            if (!isLast)
+            {
+                segment.Seal();
+                return;
+            }
         }
 
         var (valid, problem) = Scan(segment, length);
@@ -137,11 +139,12 @@ internal sealed partial class LocalShardLog
         }
     }
 
+    /// <summary>Checks and indexes frames from <see cref="Segment.Length"/> (0, or where a checkpoint ends) to the first bad one or the end.</summary>
     private (long Valid, string? Problem) Scan(Segment segment, long length)
     {
-        using var cursor = new FrameCursor(segment.File, 0, RecoveryBufferBytes, length);
-        var expected = segment.FirstPosition;
-        var lastArrival = long.MinValue;
+        using var cursor = new FrameCursor(segment.File, segment.Length, RecoveryBufferBytes, length);
+        var expected = segment.LastPosition + 1;
+        var lastArrival = segment.IsEmpty ? long.MinValue : segment.LastArrivalMs;
         while (true)
         {
             var offset = cursor.Offset;

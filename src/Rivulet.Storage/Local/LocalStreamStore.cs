@@ -196,6 +196,11 @@ public sealed class LocalStreamStore : IStreamStore
             await intervalSync.StopAsync().ConfigureAwait(false);
         }
 
+        foreach (var log in _logs.Values)
+        {
+            log.CheckpointForClose();
+        }
+
         CloseLogs("the store was closed");
         await _lock.DisposeAsync().ConfigureAwait(false);
     }

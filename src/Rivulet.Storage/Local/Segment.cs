@@ -36,6 +36,9 @@ internal sealed class Segment
     /// <summary>Bytes known to be on stable storage.</summary>
     public long SyncedLength { get; set; }
 
+    /// <summary>How many bytes the segment's saved index (its sidecar) covers.</summary>
+    public long CheckpointLength { get; set; }
+
     /// <summary><see cref="FirstPosition"/> − 1 while the segment is empty.</summary>
     public long LastPosition { get; private set; }
 
@@ -108,6 +111,7 @@ internal sealed class Segment
     public void Rewind(long length, long lastPosition, long lastArrivalMs)
     {
         Length = length;
+        CheckpointLength = Math.Min(CheckpointLength, length);
         SyncedLength = Math.Min(SyncedLength, length);
         AcknowledgedLength = Math.Min(AcknowledgedLength, length);
         while (_count > 0 && _entries[_count - 1].Offset >= length)

@@ -2,10 +2,15 @@ using Rivulet.Storage.Local;
 
 namespace Rivulet.Storage.Tests.Local;
 
-/// <summary>Real files whose syncs wait until the test opens the gate, to see what the log does while a sync is in flight.</summary>
+/// <summary>
+/// Real files whose syncs (or reads of one file) wait until the test opens the gate, to see what the
+/// log does while a sync or a read is in flight.
+/// </summary>
 internal sealed class GatedDevice : IStorageDevice
 {
     private readonly ManualResetEventSlim _gate = new(initialState: true);
+    private readonly ManualResetEventSlim _readGate = new(initialState: true);
+    private string? _gatedReads;
     private int _waiting;
 
     public int Waiting => Volatile.Read(ref _waiting);
@@ -13,6 +18,15 @@ internal sealed class GatedDevice : IStorageDevice
     public void Close() => _gate.Reset();
 
     public void Open() => _gate.Set();
+
+    /// <summary>Reads of <paramref name="path"/> wait until <see cref="OpenReads"/>.</summary>
+    public void CloseReads(string path)
+    {
+        _gatedReads = path;
+        _readGate.Reset();
+    }
+
+    public void OpenReads() => _readGate.Set();
 
     public ILogFile Open(string path, FileMode mode) => new GatedFile(this, FileStorageDevice.Instance.Open(path, mode));
 
@@ -26,7 +40,17 @@ internal sealed class GatedDevice : IStorageDevice
 
         public void Write(long offset, ReadOnlySpan<byte> data) => inner.Write(offset, data);
 
-        public int Read(long offset, Span<byte> buffer) => inner.Read(offset, buffer);
+        public int Read(long offset, Span<byte> buffer)
+        {
+            if (device._gatedReads == Path)
+            {
+                Interlocked.Increment(ref device._waiting);
+                device._readGate.Wait(TimeSpan.FromSeconds(30));
+                Interlocked.Decrement(ref device._waiting);
+            }
+
+            return inner.Read(offset, buffer);
+        }
 
         public void Sync()
         {

@@ -22,7 +22,8 @@ public sealed class RetentionTests : LocalStoreTestBase
             Assert.Equal(segmentsBefore.SkipWhile(s => FirstPositionOf(s) < FirstPositionOf(segmentsAfter[0])), segmentsAfter);
             Assert.True(FirstPositionOf(segmentsAfter[0]) <= 150, "the segment holding the first new record stays");
             Assert.Equal(kept, FirstPositionOf(segmentsAfter[0]));
-            Assert.Equal(segmentsAfter.Length - 1, SidecarFiles().Length);
+            Assert.All(segmentsAfter[..^1], s => Assert.True(File.Exists(Path.ChangeExtension(s, ".idx")), "every sealed segment keeps its index"));
+            Assert.All(SidecarFiles(), s => Assert.True(File.Exists(Path.ChangeExtension(s, ".seg")), "no index outlives its segment"));
             Assert.True(store.GetBytesOnDisk(Key, CreatedAtMs) < bytesBefore);
 
             var read = await log.ReadAsync(new ReadRequest(0, 1_000, long.MaxValue, 0), default);
@@ -57,24 +58,32 @@ public sealed class RetentionTests : LocalStoreTestBase
     }
 
     [Fact]
-    public async Task A_read_in_progress_finishes_even_when_its_segments_are_trimmed_meanwhile()
+    public async Task A_read_whose_next_segments_are_trimmed_while_it_reads_goes_on_from_the_first_kept_record()
     {
-        var (store, log) = await OpenWithStreamAsync();
+        var device = new GatedDevice();
+        var (store, log) = await OpenWithStreamAsync(device: device);
         await using (store)
         {
             await AppendAsync(log, 0, 150);
             Clock.Advance(3_600_000);
             await AppendAsync(log, 150, 10);
+            var segments = SegmentFiles();
+            device.CloseReads(segments[0]);
 
-            var reads = Enumerable.Range(0, 20).Select(_ => Task.Run(() => ReadAllAsync(log))).ToList();
-            await log.TrimAsync(Clock.Now - 1, default);
-
-            foreach (var read in reads)
+            var reading = Task.Run(async () => await log.ReadAsync(new ReadRequest(0, 1_000, long.MaxValue, 0), default));
+            while (device.Waiting == 0)
             {
-                var records = await read;
-                Assert.Equal(Enumerable.Range((int)records[0].Position, records.Count).Select(p => (long)p), records.Select(r => r.Position));
-                Assert.Equal(159, records[^1].Position);
+                await Task.Delay(1);
             }
+
+            var kept = await log.TrimAsync(Clock.Now - 1, default); // removes the segment being read and those after it
+            Assert.False(File.Exists(segments[0]));
+            device.OpenReads();
+            var read = await reading;
+
+            var firstSegmentRecords = (int)FirstPositionOf(segments[1]);
+            Assert.Equal(Enumerable.Range(0, firstSegmentRecords).Concat(Enumerable.Range((int)kept, 160 - (int)kept)).Select(p => (long)p), read.Records.Select(r => r.Position));
+            Assert.Equal(160, read.NextPosition);
         }
     }
 

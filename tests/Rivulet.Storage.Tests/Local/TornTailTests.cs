@@ -1,8 +1,12 @@
 using System.Text;
+using Rivulet.Storage.Local;
 
 namespace Rivulet.Storage.Tests.Local;
 
-/// <summary>What a crash can leave at the end of the last segment, and that opening cuts exactly that off.</summary>
+/// <summary>
+/// What a crash can leave at the end of the last segment, and that opening cuts exactly that off. A
+/// crash leaves no close-time checkpoint of the last segment, so these tests remove it after closing.
+/// </summary>
 public sealed class TornTailTests : LocalStoreTestBase
 {
     private const int Count = 200;
@@ -61,6 +65,57 @@ public sealed class TornTailTests : LocalStoreTestBase
     }
 
     [Fact]
+    public async Task A_flipped_bit_in_the_checkpointed_part_of_the_last_segment_is_damage_reported_on_read()
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        await AppendAsync(log, 0, Count);
+        await store.DisposeAsync();
+        var last = SegmentFiles()[^1];
+        var frames = SegmentFile.FrameOffsets(last);
+        SegmentFile.FlipBit(last, frames[^2] + 30); // synced, acknowledged and covered by the close-time checkpoint: not a torn tail
+
+        var (reopened, again) = await OpenWithStreamAsync();
+        await using (reopened)
+        {
+            Assert.Empty(Errors);
+            Assert.Equal(Count, again.Tail.NextPosition);
+            var failure = await Assert.ThrowsAsync<CorruptLogException>(() => ReadAllAsync(again));
+            Assert.Equal(last, failure.FilePath);
+            Assert.Equal(frames[^2], failure.Offset);
+        }
+    }
+
+    [Fact]
+    public async Task A_copy_taken_while_appending_recovers_like_after_a_kill()
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        var copy = Path.Combine(Path.GetDirectoryName(DataDirectory)!, "copy");
+        await using (store)
+        {
+            await AppendAsync(log, 0, Count);
+
+            // What kill -9 leaves: the files as they are, periodic checkpoints included, no close-time one; plus half a frame.
+            foreach (var file in Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "LOCK"))
+            {
+                var target = Path.Combine(copy, Path.GetRelativePath(DataDirectory, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            await log.AppendAsync(new[] { Record(Count) }, default);
+        }
+
+        var lastCopy = Directory.GetFiles(copy, "*.seg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Last();
+        SegmentFile.AppendBytes(lastCopy, [0x70, 0, 0, 0, 1, 2, 3]);
+        await using var recovered = await LocalStreamStore.OpenAsync(Options() with { DataDirectory = copy });
+        var recoveredLog = recovered.GetShardLog(Key, CreatedAtMs, 0);
+
+        Assert.Contains("torn tail", Assert.Single(Errors), StringComparison.Ordinal);
+        await AssertHoldsAsync(recoveredLog, Count);
+        Assert.Equal(Count, (await recoveredLog.AppendAsync(new[] { Record(Count) }, default)).FirstPosition);
+    }
+
+    [Fact]
     public async Task A_frame_holding_the_wrong_position_ends_the_log()
     {
         var last = await WriteAndCloseAsync();
@@ -99,7 +154,7 @@ public sealed class TornTailTests : LocalStoreTestBase
         }
     }
 
-    /// <summary>Appends <see cref="Count"/> records over several 4 KiB segments, closes the store and returns the last segment's path.</summary>
+    /// <summary>Appends <see cref="Count"/> records over several 4 KiB segments, closes the store, drops the last segment's checkpoint as a crash would and returns that segment's path.</summary>
     private async Task<string> WriteAndCloseAsync()
     {
         var (store, log) = await OpenWithStreamAsync();
@@ -107,6 +162,7 @@ public sealed class TornTailTests : LocalStoreTestBase
         await store.DisposeAsync();
         var segments = SegmentFiles();
         Assert.True(segments.Length >= 3, "the records should span several segments");
+        File.Delete(Path.ChangeExtension(segments[^1], ".idx"));
         return segments[^1];
     }
 
