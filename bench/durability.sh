@@ -47,6 +47,7 @@ trap 'exit 130' INT TERM
 start_server() { # <log> <args…>: starts on a free port, sets server_pid, endpoint and start_ms
   local log="$1"; shift
   local t0; t0=$(date +%s%N)
+  : >"$log"
   dotnet "$server_dll" serve --port 0 "$@" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1200); do
