@@ -25,7 +25,19 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
     stop.Cancel();
 });
 
-await using var server = await RivuletServer.StartAsync(options, Console.Out, stop.Token);
+RivuletServer server;
+try
+{
+    server = await RivuletServer.StartAsync(options, Console.Out, stop.Token);
+}
+catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+{
+    // A data directory in use or unreadable, a port taken: say what, not where in the code.
+    Console.Error.WriteLine($"rivulet: cannot start: {exception.Message}");
+    return 1;
+}
+
+await using var running = server;
 Console.WriteLine($"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')}");
 await server.WaitForShutdownAsync(stop.Token);
 Console.WriteLine("rivulet stopped");

@@ -93,7 +93,19 @@ public sealed class RivuletServer : IAsyncDisposable
         var sweeper = new RetentionSweeper(store, service.Options).RunAsync(options.RetentionSweepInterval, exception => log.WriteLine($"rivulet: retention sweep failed: {exception.Message}"), sweeping.Token);
         var handler = new RequestHandler(service);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Let go of the data directory's lock before reporting, so a retry on another port can open it.
+            await sweeping.CancelAsync().ConfigureAwait(false);
+            await sweeper.ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
