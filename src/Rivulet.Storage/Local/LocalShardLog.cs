@@ -178,7 +178,7 @@ internal sealed partial class LocalShardLog : IShardLog
         }
 
         _failing = true;
-        _store.Report($"rivulet storage: {_name}: {what} failed: {exception.Message}; the affected appends were not acknowledged and the log was cut back to its last acknowledged record");
+        _store.Report($"rivulet storage: {_name}: {what} failed: {exception.Message}; the appends it affected were not acknowledged, nothing acknowledged is lost, and appends are retried as they come");
     }
 
     private void NoteSuccessLocked()
