@@ -34,6 +34,7 @@ internal sealed partial class LocalShardLog : IShardLog
     private string _lastFailure = "";
     private bool _failing;
     private int _failuresNotLogged;
+    private bool _backgroundSyncFailing;
     private bool _closing;
     private bool _closed;
     private string _closedReason = "";
