@@ -13,7 +13,7 @@ internal sealed class DiscardingStreamStore : IStreamStore
 
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _metadata.GetStreamAsync(key, cancellationToken);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string accountId, CancellationToken cancellationToken) => _metadata.ListStreamsAsync(accountId, cancellationToken);
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _metadata.ListStreamsAsync(accountId, cancellationToken);
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _metadata.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 

@@ -119,6 +119,18 @@ internal static class ApiErrors
     public static string ThroughputExceededMessage(string shardId, string streamName, string accountId) =>
         $"Rate exceeded for shard {shardId} in stream {streamName} under account {accountId}.";
 
+    public static KinesisException RetentionTooShort(int hours) =>
+        new(InvalidArgument, $"Minimum allowed retention period is 24 hours. Requested retention period ({hours} hours) is too short.");
+
+    public static KinesisException RetentionTooLong(int hours) =>
+        new(InvalidArgument, $"Maximum allowed retention period is 8760 hours. Requested retention period ({hours} hours) is too long.");
+
+    public static KinesisException RetentionNotLonger(int hours, string streamName, int current) =>
+        new(InvalidArgument, $"Requested retention period ({hours} hours) for stream {streamName} can not be shorter than existing retention period ({current} hours). Use DecreaseRetentionPeriod API.");
+
+    public static KinesisException RetentionNotShorter(int hours, string streamName, int current) =>
+        new(InvalidArgument, $"Requested retention period ({hours} hours) for stream {streamName} can not be longer than existing retention period ({current} hours). Use IncreaseRetentionPeriod API.");
+
     public static KinesisException StorageFailure() =>
         new("InternalFailureException", InternalServiceFailureMessage, 500);
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
 
@@ -18,6 +19,7 @@ internal static class CommandLine
           --port <number>          RIVULET_PORT         port to listen on, 0 for any free one (default 4567)
           --data-dir <path>        RIVULET_DATA_DIR     where the embedded store keeps data (default ./rivulet-data)
           --in-memory              RIVULET_IN_MEMORY    keep everything in memory; nothing survives a restart
+          --fsync <policy>         RIVULET_FSYNC        always (default) | interval:<ms> | never: when writes reach the disk
           --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
           --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
           --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  time streams spend CREATING/DELETING (default 0)
@@ -50,6 +52,7 @@ internal static class CommandLine
                 "--port" => options with { Port = Port(Value(), flag, ref error) },
                 "--data-dir" => options with { DataDir = Value() ?? Missing(flag, ref error) },
                 "--in-memory" => options with { InMemory = true },
+                "--fsync" => options with { Fsync = Fsync(Value(), flag, ref error) },
                 "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
                 "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
                 "--stream-delay-ms" => options with { StreamTransitionDelay = Delay(Value(), flag, ref error) },
@@ -82,6 +85,11 @@ internal static class CommandLine
             options = options with { InMemory = inMemory is "1" or "true" or "TRUE" or "yes" };
         }
 
+        if (environment("RIVULET_FSYNC") is { } fsync)
+        {
+            options = options with { Fsync = Fsync(fsync, "RIVULET_FSYNC", ref error) };
+        }
+
         if (environment("RIVULET_REGION") is { } region)
         {
             options = options with { Region = region };
@@ -109,6 +117,17 @@ internal static class CommandLine
 
         error ??= $"{name} needs a port number from 0 to 65535";
         return 0;
+    }
+
+    private static FsyncPolicy Fsync(string? value, string name, ref string? error)
+    {
+        if (FsyncPolicy.TryParse(value, out var policy))
+        {
+            return policy;
+        }
+
+        error ??= $"{name} needs always, never or interval:<milliseconds>";
+        return FsyncPolicy.Always;
     }
 
     private static string Account(string? value, string name, ref string? error)

@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rivulet.Api;
 using Rivulet.Api.Dispatch;
+using Rivulet.Api.Streams;
 using Rivulet.Storage;
+using Rivulet.Storage.Local;
 using Rivulet.Storage.Memory;
 
 namespace Rivulet.Server;
@@ -24,9 +26,13 @@ public sealed class RivuletServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly IStreamStore _store;
     private readonly string _http2Socket;
+    private readonly CancellationTokenSource _sweeping;
+    private readonly Task _sweeper;
 
-    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket)
+    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper)
     {
+        _sweeping = sweeping;
+        _sweeper = sweeper;
         _http2Socket = http2Socket;
         _app = app;
         _store = store;
@@ -40,19 +46,23 @@ public sealed class RivuletServer : IAsyncDisposable
 
     public static async Task<RivuletServer> StartAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
     {
-        IStreamStore store = new MemoryStreamStore();
-        if (!options.InMemory)
-        {
-            // The durable embedded engine is not built yet; say so rather than pretend.
-            await log.WriteLineAsync($"rivulet: the durable store is not available yet; keeping data in memory (--data-dir {options.DataDir} is unused)").ConfigureAwait(false);
-        }
+        IStreamStore store = options.InMemory
+            ? new MemoryStreamStore()
+            : await LocalStreamStore.OpenAsync(
+                new LocalStoreOptions
+                {
+                    DataDirectory = options.DataDir,
+                    FsyncPolicy = options.Fsync,
+                    ErrorSink = line => log.WriteLine($"rivulet: {line}"),
+                },
+                cancellationToken).ConfigureAwait(false);
 
         var service = new KinesisService(store, new KinesisOptions
         {
             Region = options.Region,
             DefaultAccountId = options.AccountId,
             StreamTransitionDelay = options.StreamTransitionDelay,
-            TokenKey = RandomNumberGenerator.GetBytes(32),
+            TokenKey = options.InMemory ? RandomNumberGenerator.GetBytes(32) : TokenKeyFile.LoadOrCreate(options.DataDir),
         });
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
 
@@ -79,13 +89,15 @@ public sealed class RivuletServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var sweeping = new CancellationTokenSource();
+        var sweeper = new RetentionSweeper(store, service.Options).RunAsync(options.RetentionSweepInterval, exception => log.WriteLine($"rivulet: retention sweep failed: {exception.Message}"), sweeping.Token);
         var handler = new RequestHandler(service);
         app.Run(handler.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new RivuletServer(app, store, endpoint, service, http2Socket);
+        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper);
     }
 
     public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
@@ -101,6 +113,9 @@ public sealed class RivuletServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _sweeping.CancelAsync().ConfigureAwait(false);
+        await _sweeper.ConfigureAwait(false);
+        _sweeping.Dispose();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);

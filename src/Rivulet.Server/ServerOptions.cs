@@ -1,3 +1,5 @@
+using Rivulet.Storage.Local;
+
 namespace Rivulet.Server;
 
 /// <summary>How to run the server; filled from the command line and RIVULET_* environment variables.</summary>
@@ -15,6 +17,12 @@ public sealed record ServerOptions
     public string Region { get; init; } = "us-east-1";
 
     public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>When acknowledged records reach stable storage: <c>always</c> (before the answer), <c>interval:&lt;ms&gt;</c> or <c>never</c>.</summary>
+    public FsyncPolicy Fsync { get; init; } = FsyncPolicy.Always;
+
+    /// <summary>How often expired records are cleared from storage.</summary>
+    public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long streams stay CREATING, DELETING or UPDATING (AWS: seconds; default 0 so tests never wait).</summary>
     public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;

@@ -12,8 +12,8 @@ public interface IStreamStore : IAsyncDisposable
 
     ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken);
 
-    /// <summary>The account's streams ordered by name (ordinal).</summary>
-    ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string accountId, CancellationToken cancellationToken);
+    /// <summary>The account's streams ordered by name (ordinal); every account's when <paramref name="accountId"/> is null.</summary>
+    ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken);
 
     /// <summary>Replaces the stream's metadata if its current version is <paramref name="expectedVersion"/>; the stored version becomes expectedVersion + 1.</summary>
     ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken);

@@ -32,6 +32,19 @@ public sealed class CommandLineTests
     }
 
     [Theory]
+    [InlineData("always", "always")]
+    [InlineData("interval:50", "interval:50")]
+    [InlineData("never", "never")]
+    public void The_fsync_policy_is_read_from_the_command_line(string flag, string expected)
+    {
+        Assert.True(CommandLine.TryParse(["serve", "--fsync", flag], NoEnvironment, out var options, out _));
+
+        Assert.Equal(expected, options.Fsync.ToString());
+    }
+
+    [Theory]
+    [InlineData("serve --fsync sometimes")]
+    [InlineData("serve --fsync interval:0")]
     [InlineData("serve --port abc")]
     [InlineData("serve --account-id 123")]
     [InlineData("serve --bogus")]

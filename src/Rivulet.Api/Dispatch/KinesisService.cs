@@ -40,6 +40,8 @@ public sealed class KinesisService
         Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(streams)));
         Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
         Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options)));
+        Register(KinesisOperation.IncreaseStreamRetentionPeriod, new OperationHandler<IncreaseStreamRetentionPeriodInput>(new IncreaseStreamRetentionPeriod(streams)));
+        Register(KinesisOperation.DecreaseStreamRetentionPeriod, new OperationHandler<DecreaseStreamRetentionPeriodInput>(new DecreaseStreamRetentionPeriod(streams)));
         Register(KinesisOperation.ListTagsForStream, new OperationHandler<ListTagsForStreamInput, ListTagsForStreamOutput>(new ListTagsForStream(streams)));
         Register(KinesisOperation.PutRecord, new OperationHandler<PutRecordInput, PutRecordOutput>(new PutRecord(store, streams, gate)));
         Register(KinesisOperation.PutRecords, new OperationHandler<PutRecordsInput, PutRecordsOutput>(new PutRecords(store, streams, gate)));

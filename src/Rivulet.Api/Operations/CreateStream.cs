@@ -9,7 +9,6 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
 {
     // AWS gives a new on-demand stream 4 MB/s of write capacity, i.e. four shards' worth.
     private const int OnDemandInitialShards = 4;
-    private const int DefaultRetentionHours = 24;
     private const int DefaultMaxRecordSizeInKiB = 1024;
 
     private readonly IStreamStore _store;
@@ -66,7 +65,7 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             StatusSettlesAtMs = delay > 0 ? now + delay : null,
             StreamMode = mode,
             Shards = shards.MoveToImmutable(),
-            RetentionPeriodHours = DefaultRetentionHours,
+            RetentionPeriodHours = RetentionPeriod.MinimumHours,
             MaxRecordSizeInKiB = input.MaxRecordSizeInKiB ?? DefaultMaxRecordSizeInKiB,
             Tags = input.Tags is null
                 ? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal)

@@ -45,7 +45,7 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
 
         var shard = stream.FindShard(iterator.ShardIndex) ?? throw ApiErrors.ShardDoesNotExist(ShardIds.Format(iterator.ShardIndex), key.StreamName, key.AccountId);
         var log = _store.GetShardLog(key, stream.CreatedAtMs, shard.Index);
-        var trimHorizon = context.NowMs - (stream.RetentionPeriodHours * 3_600_000L);
+        var trimHorizon = RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, context.NowMs);
         var from = iterator.ByTimestamp
             ? await log.FindPositionByTimeAsync(Math.Max(iterator.Value, trimHorizon), cancellationToken).ConfigureAwait(false)
             : iterator.Value;

@@ -110,7 +110,7 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
     // whose records have all expired are never listed.
     private static Func<ShardMetadata, bool> Filter(RequestContext context, StreamMetadata stream, ShardFilter? filter)
     {
-        var trimHorizon = Math.Max(context.NowMs - (stream.RetentionPeriodHours * 3_600_000L), stream.CreatedAtMs);
+        var trimHorizon = Math.Max(RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, context.NowMs), stream.CreatedAtMs);
         bool Retained(ShardMetadata shard) => shard.ClosedAtMs is not { } closed || closed >= trimHorizon;
 
         switch (filter?.Type)

@@ -86,7 +86,14 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 }
             }
 
-            failed += await AppendByShardAsync(stream, entries, shardOf, results, cancellationToken).ConfigureAwait(false);
+            var storageFailures = await AppendByShardAsync(stream, entries, shardOf, results, cancellationToken).ConfigureAwait(false);
+            if (storageFailures == count)
+            {
+                // Nothing could be stored at all (disk full, I/O error): the whole call fails, as a PutRecord would.
+                throw ApiErrors.StorageFailure();
+            }
+
+            failed += storageFailures;
             return new PutRecordsOutput
             {
                 FailedRecordCount = failed,

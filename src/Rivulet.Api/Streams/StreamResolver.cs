@@ -67,6 +67,31 @@ internal sealed class StreamResolver
             : await FindAsync(context, key, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> to the stream's current metadata and stores it, starting
+    /// again from what is stored whenever another writer got there first.
+    /// </summary>
+    public async ValueTask<StreamMetadata> UpdateAsync(RequestContext context, string? streamName, string? streamArn, Func<StreamMetadata, StreamMetadata> change, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var current = await GetAsync(context, streamName, streamArn, cancellationToken).ConfigureAwait(false);
+            var updated = change(current);
+            if (ReferenceEquals(updated, current))
+            {
+                return current;
+            }
+
+            switch (await _store.UpdateStreamAsync(updated, current.Version, cancellationToken).ConfigureAwait(false))
+            {
+                case StreamStoreOutcome.Done:
+                    return updated with { Version = current.Version + 1 };
+                case StreamStoreOutcome.NotFound:
+                    throw ApiErrors.StreamNotFound(current.Key.StreamName, current.Key.AccountId);
+            }
+        }
+    }
+
     /// <summary>A stream that takes records: ACTIVE or UPDATING. AWS answers others as if they did not exist.</summary>
     public async ValueTask<StreamMetadata> GetWritableAsync(RequestContext context, string? streamName, string? streamArn, CancellationToken cancellationToken)
     {

@@ -17,12 +17,12 @@ public sealed class MemoryStreamStore : IStreamStore
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_streams.TryGetValue(key, out var stream) ? stream : null);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string accountId, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken)
     {
         var streams = new List<StreamMetadata>();
         foreach (var stream in _streams.Values)
         {
-            if (stream.Key.AccountId == accountId)
+            if (accountId is null || stream.Key.AccountId == accountId)
             {
                 streams.Add(stream);
             }

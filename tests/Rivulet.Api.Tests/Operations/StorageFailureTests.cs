@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rivulet.Api.Dispatch;
+using Rivulet.Storage;
+using Rivulet.Storage.Memory;
+
+namespace Rivulet.Api.Tests.Operations;
+
+/// <summary>When the store cannot make records durable, the writes fail loudly and nothing else does.</summary>
+public sealed class StorageFailureTests
+{
+    private readonly FailingStore _store = new();
+    private readonly KinesisService _service;
+
+    public StorageFailureTests() => _service = new KinesisService(_store, new KinesisOptions { TokenKey = new byte[32] });
+
+    [Fact]
+    public async Task A_failed_PutRecord_is_a_500_InternalFailure()
+    {
+        await CallAsync("CreateStream", new { StreamName = "s", ShardCount = 1 });
+        _store.FailingShards.Add(0);
+
+        var (status, body) = await CallAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = "AA==" });
+
+        Assert.Equal(500, status);
+        Assert.Equal("InternalFailureException", body!["__type"]!.GetValue<string>());
+        Assert.Equal("Internal Service Failure", body["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutRecords_fails_only_the_entries_of_the_failing_shard()
+    {
+        await CallAsync("CreateStream", new { StreamName = "s", ShardCount = 2 });
+        _store.FailingShards.Add(1);
+
+        var (status, body) = await CallAsync("PutRecords", new
+        {
+            StreamName = "s",
+            Records = new[]
+            {
+                new { PartitionKey = "a", Data = "AA==", ExplicitHashKey = "0" },
+                new { PartitionKey = "b", Data = "AA==", ExplicitHashKey = "340282366920938463463374607431768211455" },
+            },
+        });
+
+        Assert.Equal(200, status);
+        Assert.Equal(1, body!["FailedRecordCount"]!.GetValue<int>());
+        Assert.NotNull(body["Records"]![0]!["SequenceNumber"]);
+        Assert.Equal("InternalFailure", body["Records"]![1]!["ErrorCode"]!.GetValue<string>());
+        Assert.Equal("Internal Service Failure", body["Records"]![1]!["ErrorMessage"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task PutRecords_that_stores_nothing_is_a_500()
+    {
+        await CallAsync("CreateStream", new { StreamName = "s", ShardCount = 1 });
+        _store.FailingShards.Add(0);
+
+        var (status, _) = await CallAsync("PutRecords", new { StreamName = "s", Records = new[] { new { PartitionKey = "a", Data = "AA==" } } });
+
+        Assert.Equal(500, status);
+    }
+
+    private async Task<(int Status, JsonObject? Body)> CallAsync(string operation, object body)
+    {
+        using var response = await _service.HandleAsync(new ApiRequest
+        {
+            Method = "POST",
+            Target = "Kinesis_20131202." + operation,
+            ContentType = "application/x-amz-json-1.1",
+            Body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)),
+            Authorization = ApiHarness.Authorization,
+            HasDateHeader = true,
+        }, default);
+        var text = Encoding.UTF8.GetString(response.BodyBytes.Span);
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject());
+    }
+
+    private sealed class FailingStore : IStreamStore
+    {
+        private readonly MemoryStreamStore _inner = new();
+
+        public HashSet<int> FailingShards { get; } = [];
+
+        public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) => _inner.CreateStreamAsync(stream, cancellationToken);
+
+        public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _inner.GetStreamAsync(key, cancellationToken);
+
+        public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _inner.ListStreamsAsync(accountId, cancellationToken);
+
+        public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
+
+        public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
+
+        public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) =>
+            FailingShards.Contains(shardIndex) ? new FailingLog(_inner.GetShardLog(key, streamCreatedAtMs, shardIndex)) : _inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class FailingLog(IShardLog inner) : IShardLog
+    {
+        public ShardTail Tail => inner.Tail;
+
+        public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<PendingRecord> records, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(AppendResult.Failed("No space left on device"));
+
+        public ValueTask<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken) => inner.ReadAsync(request, cancellationToken);
+
+        public ValueTask<long> FindPositionByTimeAsync(long timestampMs, CancellationToken cancellationToken) => inner.FindPositionByTimeAsync(timestampMs, cancellationToken);
+
+        public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) => inner.WaitAsync(position, cancellationToken);
+
+        public ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken) => inner.TrimAsync(arrivalBeforeMs, cancellationToken);
+    }
+}
