@@ -10,10 +10,12 @@ namespace Rivulet.Benchmarks;
 /// The local shard log against the disk's own speed: one append of 500 records of 1 KiB (what one
 /// PutRecords call puts on a shard at most) versus one sequential <see cref="RandomAccess.Write(SafeFileHandle, ReadOnlySpan{byte}, long)"/>
 /// of the same 512,000 data bytes, each synced (fdatasync) or not per the policy. Bandwidth is
-/// 512,000 bytes / mean. Every iteration starts from an empty directory so runs do not fill the disk.
+/// 512,000 bytes / mean. Every iteration starts from an empty directory so runs do not fill the disk;
+/// the many warmup iterations are there because that per-iteration setup keeps delaying tiered
+/// compilation of the append path (with two, the first measured iterations ran unoptimized code).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 128)]
+[SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 12, iterationCount: 10, invocationCount: 128)]
 public class ShardLogAppendBenchmarks
 {
     private const int Records = 500;

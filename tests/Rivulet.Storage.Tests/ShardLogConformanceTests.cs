@@ -508,22 +508,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
         return store;
     }
 
-    protected static async Task<List<StoredRecord>> ReadAllAsync(IShardLog log)
-    {
-        var all = new List<StoredRecord>();
-        var from = 0L;
-        while (true)
-        {
-            var read = await log.ReadAsync(new ReadRequest(from, 97, 64 << 10, 0), default);
-            all.AddRange(read.Records);
-            if (read.Records.Count == 0)
-            {
-                return all;
-            }
-
-            from = read.NextPosition;
-        }
-    }
+    protected static Task<List<StoredRecord>> ReadAllAsync(IShardLog log) => ShardLogReading.ReadAllAsync(log);
 
     protected static string Payload(int i) => $"record-{i}-" + new string((char)('a' + (i % 26)), i % 300);
 

@@ -75,13 +75,23 @@ internal sealed partial class LocalShardLog
             {
                 segment.SyncedLength = Math.Max(segment.SyncedLength, length);
                 CheckpointIfDueLocked(segment, length, lastPosition, lastArrivalMs);
+                if (_backgroundSyncFailing)
+                {
+                    _backgroundSyncFailing = false;
+                    _store.Report($"rivulet storage: {_name}: background syncs succeed again");
+                }
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             lock (_gate)
             {
-                ReportFailureLocked($"background sync of {segment.Path}", exception);
+                // Appends keep succeeding meanwhile, so this has its own run of failures: one line until a sync works.
+                if (!_backgroundSyncFailing)
+                {
+                    _backgroundSyncFailing = true;
+                    _store.Report($"rivulet storage: {_name}: background sync of {segment.Path} failed: {exception.Message}; appends acknowledged since the last good sync are not yet on stable storage");
+                }
             }
         }
         finally

@@ -20,6 +20,7 @@ internal sealed partial class LocalShardLog : IShardLog
     private readonly string _name;
     private readonly List<Segment> _segments = [];
     private readonly Queue<PendingAppend> _pending = new();
+    private readonly LogGrowth _appended = new();
 
     private long _nextPosition;
     private long _lastArrivalMs;
@@ -34,10 +35,10 @@ internal sealed partial class LocalShardLog : IShardLog
     private string _lastFailure = "";
     private bool _failing;
     private int _failuresNotLogged;
+    private bool _backgroundSyncFailing;
     private bool _closing;
     private bool _closed;
     private string _closedReason = "";
-    private TaskCompletionSource? _appended;
 
     public LocalShardLog(StoreContext store, string directory, string name)
     {
@@ -75,32 +76,16 @@ internal sealed partial class LocalShardLog : IShardLog
         }
     }
 
-    public async ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task waitFor;
-            lock (_gate)
+    public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) =>
+        LogGrowth.WaitAsync(
+            () =>
             {
-                if (position < _acknowledgedNext)
+                lock (_gate)
                 {
-                    return true;
+                    return position < _acknowledgedNext ? null : _appended.Next;
                 }
-
-                _appended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                waitFor = _appended.Task;
-            }
-
-            try
-            {
-                await waitFor.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-        }
-    }
+            },
+            cancellationToken);
 
     /// <summary>A log of a deleted stream: appends fail, reads find nothing.</summary>
     public static LocalShardLog Closed(StoreContext store, string reason)
@@ -163,8 +148,7 @@ internal sealed partial class LocalShardLog : IShardLog
         }
 
         // Continuations run asynchronously (see the TaskCompletionSource options), so completing under the lock is safe.
-        _appended?.TrySetResult();
-        _appended = null;
+        _appended.Signal();
     }
 
     /// <summary>One line per run of failures, so that a full disk does not flood the log.</summary>
@@ -178,7 +162,7 @@ internal sealed partial class LocalShardLog : IShardLog
         }
 
         _failing = true;
-        _store.Report($"rivulet storage: {_name}: {what} failed: {exception.Message}; the affected appends were not acknowledged and the log was cut back to its last acknowledged record");
+        _store.Report($"rivulet storage: {_name}: {what} failed: {exception.Message}; the appends it affected were not acknowledged, nothing acknowledged is lost, and appends are retried as they come");
     }
 
     private void NoteSuccessLocked()

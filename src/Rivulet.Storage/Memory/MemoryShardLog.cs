@@ -15,10 +15,10 @@ internal sealed class MemoryShardLog : IShardLog
     private readonly Lock _gate = new();
     private readonly List<Chunk> _chunks = [];
     private readonly TimeProvider _time;
+    private readonly LogGrowth _appended = new();
     private long _firstChunkPosition;
     private long _nextPosition;
     private long _lastArrivalMs;
-    private TaskCompletionSource? _appended;
 
     public MemoryShardLog(TimeProvider time) => _time = time;
 
@@ -35,7 +35,6 @@ internal sealed class MemoryShardLog : IShardLog
 
     public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<PendingRecord> records, CancellationToken cancellationToken)
     {
-        TaskCompletionSource? toWake;
         AppendResult result;
         var span = records.Span;
         lock (_gate)
@@ -61,11 +60,9 @@ internal sealed class MemoryShardLog : IShardLog
                 _lastArrivalMs = arrival;
             }
 
-            toWake = _appended;
-            _appended = null;
+            _appended.Signal();
         }
 
-        toWake?.TrySetResult();
         return ValueTask.FromResult(result);
     }
 
@@ -107,32 +104,16 @@ internal sealed class MemoryShardLog : IShardLog
         }
     }
 
-    public async ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task waitFor;
-            lock (_gate)
+    public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) =>
+        LogGrowth.WaitAsync(
+            () =>
             {
-                if (position < _nextPosition)
+                lock (_gate)
                 {
-                    return true;
+                    return position < _nextPosition ? null : _appended.Next;
                 }
-
-                _appended ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                waitFor = _appended.Task;
-            }
-
-            try
-            {
-                await waitFor.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return false;
-            }
-        }
-    }
+            },
+            cancellationToken);
 
     public ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken)
     {

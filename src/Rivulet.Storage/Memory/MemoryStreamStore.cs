@@ -17,20 +17,8 @@ public sealed class MemoryStreamStore : IStreamStore
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_streams.TryGetValue(key, out var stream) ? stream : null);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken)
-    {
-        var streams = new List<StreamMetadata>();
-        foreach (var stream in _streams.Values)
-        {
-            if (accountId is null || stream.Key.AccountId == accountId)
-            {
-                streams.Add(stream);
-            }
-        }
-
-        streams.Sort(static (a, b) => string.CompareOrdinal(a.Key.StreamName, b.Key.StreamName));
-        return ValueTask.FromResult<IReadOnlyList<StreamMetadata>>(streams);
-    }
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(StreamListing.Of(_streams.Values, accountId));
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken)
     {

@@ -31,7 +31,8 @@ public sealed class Crc32CTests
         random.NextBytes(data);
         for (var start = 0; start < 9; start++)
         {
-            for (var length = 0; length < 300; length += 1 + (length / 16))
+            // Short inputs take one chain; from 384 bytes on, three interleaved lanes and a tail.
+            for (var length = 0; length < 2_000; length += 1 + (length / 64))
             {
                 var slice = data.AsSpan(start, length);
                 Assert.Equal(Crc32C.ComputeWithTable(slice), Crc32C.Compute(slice));
@@ -39,5 +40,7 @@ public sealed class Crc32CTests
         }
 
         Assert.Equal(Crc32C.ComputeWithTable(data), Crc32C.Compute(data));
+        Assert.Equal(0x8A9136AAu, Crc32C.Compute(new byte[32]));
+        Assert.Equal(Crc32C.ComputeWithTable(new byte[3 * 128 * 5 + 7]), Crc32C.Compute(new byte[3 * 128 * 5 + 7]));
     }
 }

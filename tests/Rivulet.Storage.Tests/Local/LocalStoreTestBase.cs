@@ -85,21 +85,7 @@ public abstract class LocalStoreTestBase : IDisposable
 
     protected static string Payload(int i) => $"record-{i}-" + new string((char)('a' + (i % 26)), 20 + (i % 90));
 
-    protected static async Task<List<StoredRecord>> ReadAllAsync(IShardLog log, long from = 0)
-    {
-        var all = new List<StoredRecord>();
-        while (true)
-        {
-            var read = await log.ReadAsync(new ReadRequest(from, 1_000, 1 << 20, 0), default);
-            all.AddRange(read.Records);
-            if (read.Records.Count == 0)
-            {
-                return all;
-            }
-
-            from = read.NextPosition;
-        }
-    }
+    protected static Task<List<StoredRecord>> ReadAllAsync(IShardLog log, long from = 0) => ShardLogReading.ReadAllAsync(log, from, 1_000, 1 << 20);
 
     /// <summary>Asserts the log holds exactly records 0 … count − 1 as <see cref="Record"/> made them.</summary>
     protected static async Task AssertHoldsAsync(IShardLog log, int count)
