@@ -213,9 +213,10 @@ internal sealed partial class LocalShardLog
             return;
         }
 
+        var failed = new List<TaskCompletionSource<AppendResult>>(_pending.Count);
         while (_pending.TryDequeue(out var pending))
         {
-            pending.Completion.TrySetResult(AppendResult.Failed(reason));
+            failed.Add(pending.Completion);
         }
 
         _generation++;
@@ -224,6 +225,13 @@ internal sealed partial class LocalShardLog
         _nextPosition = _acknowledgedNext;
         _lastArrivalMs = _acknowledgedLastArrivalMs;
         _needsRepair = true;
+
+        // Cut the file back before any appender hears of the failure, so what it looks at next is the repaired log.
+        TryRepairLocked();
+        foreach (var completion in failed)
+        {
+            completion.TrySetResult(AppendResult.Failed(reason));
+        }
     }
 
     /// <summary>Cuts the active file back to the frames the log keeps and, unless the policy never syncs, makes the cut durable.</summary>
