@@ -13,20 +13,7 @@ internal sealed class DecreaseStreamRetentionPeriod : IOperation<DecreaseStreamR
     public async ValueTask ExecuteAsync(RequestContext context, DecreaseStreamRetentionPeriodInput input, CancellationToken cancellationToken)
     {
         var hours = input.RetentionPeriodHours!.Value;
-        RetentionPeriod.CheckBounds(hours);
-        await _streams.UpdateAsync(context, input.StreamName, input.StreamARN, stream =>
-        {
-            if (stream.Status != StreamStatus.Active)
-            {
-                throw ApiErrors.StreamNotActive(stream.Key.StreamName, stream.Key.AccountId, stream.Status);
-            }
-
-            if (hours > stream.RetentionPeriodHours)
-            {
-                throw ApiErrors.RetentionNotShorter(hours, stream.Key.StreamName, stream.RetentionPeriodHours);
-            }
-
-            return hours == stream.RetentionPeriodHours ? stream : stream with { RetentionPeriodHours = hours };
-        }, cancellationToken).ConfigureAwait(false);
+        await RetentionPeriod.ChangeAsync(_streams, context, input.StreamName, input.StreamARN, hours, stream =>
+            hours > stream.RetentionPeriodHours ? ApiErrors.RetentionNotShorter(hours, stream.Key.StreamName, stream.RetentionPeriodHours) : null, cancellationToken).ConfigureAwait(false);
     }
 }
