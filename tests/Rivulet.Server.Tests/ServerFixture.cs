@@ -1,20 +1,29 @@
 namespace Rivulet.Server.Tests;
 
-/// <summary>One real server per test collection, on a free loopback port; tests isolate themselves with unique stream names.</summary>
+/// <summary>
+/// One real server per test collection, on a free loopback port, with the default durable store in
+/// a temporary directory; tests isolate themselves with unique stream names.
+/// </summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rivulet-tests-" + Guid.NewGuid().ToString("N"));
     private RivuletServer? _server;
 
     public Uri Endpoint => _server?.Endpoint ?? throw new InvalidOperationException("server not started");
 
     public async ValueTask InitializeAsync() =>
-        _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, InMemory = true }, TextWriter.Null, default);
+        _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, DataDir = _dataDir }, TextWriter.Null, default);
 
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {
             await _server.DisposeAsync();
+        }
+
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
         }
     }
 
