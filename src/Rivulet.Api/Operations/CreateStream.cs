@@ -43,7 +43,7 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             }
         }
 
-        if (openShards + shardCount > _options.ShardLimit)
+        if ((long)openShards + shardCount > _options.ShardLimit)
         {
             throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimit, shardCount);
         }
