@@ -32,6 +32,12 @@ internal static class AwsJsonValues
                     return bytes;
                 }
 
+                // Writers that escape '+' or '/' (System.Text.Json does by default) still get the fast decoder, after unescaping.
+                if (reader.ValueIsEscaped && TryDecodeEscapedBase64(ref reader, out bytes))
+                {
+                    return bytes;
+                }
+
                 return DecodeBase64Strictly(reader.GetString()!);
             case JsonTokenType.Null:
                 return null;
@@ -228,6 +234,22 @@ internal static class AwsJsonValues
         }
 
         throw SerializationErrors.NotABoolean(text);
+    }
+
+    private static bool TryDecodeEscapedBase64(ref Utf8JsonReader reader, out byte[] bytes)
+    {
+        bytes = [];
+        var escapedLength = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(escapedLength);
+        try
+        {
+            var length = reader.CopyString(rented);
+            return TryDecodeBase64(rented.AsSpan(0, length), out bytes);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     private static bool TryDecodeBase64(ReadOnlySpan<byte> utf8, out byte[] bytes)

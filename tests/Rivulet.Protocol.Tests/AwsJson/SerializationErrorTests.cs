@@ -43,6 +43,7 @@ public sealed class SerializationErrorTests
     [InlineData("QUJD    ", "'QUJD    ' can not be converted to a Blob: Invalid Base64 character: ' '")]
     [InlineData("QR==", "'QR==' can not be converted to a Blob: Invalid last non-pad Base64 character dectected")]
     [InlineData("QUJ", "'QUJ' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3")]
+    [InlineData(@"\u003D+/=", "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='")]
     public void A_blob_must_be_strict_padded_base64(string base64, string message)
     {
         Assert.Equal(message, SerializationMessage<PutRecordInput>($$"""{"Data": "{{base64}}"}"""));
