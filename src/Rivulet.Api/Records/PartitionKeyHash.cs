@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Rivulet.Api.Records;
@@ -20,7 +19,7 @@ internal static class PartitionKeyHash
         try
         {
             var length = Encoding.UTF8.GetBytes(partitionKey, utf8);
-            MD5.HashData(utf8[..length], digest);
+            Md5.Hash(utf8[..length], digest);
         }
         finally
         {
