@@ -41,15 +41,7 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
                 throw ApiErrors.ListShardsNextTokenWithParameter("StreamCreationTimestamp");
             }
 
-            if (!PageToken.TryDecode(input.NextToken, _options.TokenKey, out var token) || token.Kind != TokenKind)
-            {
-                throw ApiErrors.InvalidNextToken();
-            }
-
-            if (context.NowMs - token.IssuedAtMs > PageToken.Lifetime.TotalMilliseconds)
-            {
-                throw ApiErrors.NextTokenExpired();
-            }
+            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, null, context.NowMs);
 
             var key = new StreamKey(token.AccountId, token.Scope);
             var found = await _streams.FindAsync(context, key, cancellationToken).ConfigureAwait(false);

@@ -26,15 +26,7 @@ internal sealed class ListStreams : IOperation<ListStreamsInput, ListStreamsOutp
         var after = input.ExclusiveStartStreamName;
         if (input.NextToken is not null)
         {
-            if (!PageToken.TryDecode(input.NextToken, _options.TokenKey, out var token) || token.Kind != TokenKind || token.AccountId != context.AccountId)
-            {
-                throw ApiErrors.InvalidNextToken();
-            }
-
-            if (context.NowMs - token.IssuedAtMs > PageToken.Lifetime.TotalMilliseconds)
-            {
-                throw ApiErrors.NextTokenExpired();
-            }
+            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, context.AccountId, context.NowMs);
 
             after = token.After;
         }

@@ -22,6 +22,17 @@ internal readonly record struct PageToken(string Kind, string AccountId, string 
         return Convert.ToBase64String(token);
     }
 
+    /// <summary>Decodes a token of <paramref name="kind"/> (and of <paramref name="accountId"/> when given), or throws AWS's invalid or expired NextToken error.</summary>
+    public static PageToken Accept(string text, byte[] key, string kind, string? accountId, long nowMs)
+    {
+        if (!TryDecode(text, key, out var token) || token.Kind != kind || (accountId is not null && token.AccountId != accountId))
+        {
+            throw ApiErrors.InvalidNextToken();
+        }
+
+        return nowMs - token.IssuedAtMs > Lifetime.TotalMilliseconds ? throw ApiErrors.NextTokenExpired() : token;
+    }
+
     public static bool TryDecode(string text, byte[] key, out PageToken token)
     {
         token = default;
