@@ -1,117 +1,71 @@
-using System.Buffers;
-using System.Buffers.Binary;
-using System.Text;
-
 namespace Rivulet.Storage.Local;
 
 internal sealed partial class LocalShardLog
 {
     public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<PendingRecord> records, CancellationToken cancellationToken)
     {
-        var span = records.Span;
-        long total = 0;
-        foreach (var record in span)
+        using var batch = AppendBatch.Measure(records);
+        lock (_gate)
         {
-            total += FrameSize(record);
-        }
-
-        if (total > Array.MaxLength)
-        {
-            throw new ArgumentException($"An append of {total} bytes is larger than the log takes at once.", nameof(records));
-        }
-
-        var buffer = ArrayPool<byte>.Shared.Rent((int)total);
-        try
-        {
-            lock (_gate)
+            if (_closing)
             {
-                if (_closing)
-                {
-                    return new(AppendResult.Failed(_closedReason));
-                }
-
-                var arrival = Math.Max(_store.NowMs, _lastArrivalMs);
-                if (span.Length == 0)
-                {
-                    return new(new AppendResult(AppendStatus.Appended, _nextPosition, arrival));
-                }
-
-                if ((_needsRepair && !TryRepairLocked()) || !TryPrepareSegmentLocked())
-                {
-                    return new(AppendResult.Failed(_lastFailure));
-                }
-
-                var segment = _segments[^1];
-                var first = _nextPosition;
-                var bytes = buffer.AsSpan(0, (int)total);
-                var at = 0;
-                for (var i = 0; i < span.Length; i++)
-                {
-                    var keyBytes = Encoding.UTF8.GetByteCount(span[i].PartitionKey);
-                    var size = RecordFrame.SizeOf(keyBytes, span[i].Data.Length);
-                    RecordFrame.Write(bytes.Slice(at, size), first + i, arrival, span[i].PartitionKey, keyBytes, span[i].Data.Span);
-                    at += size;
-                }
-
-                var start = segment.Length;
-                try
-                {
-                    segment.File.Write(start, bytes);
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    // The write may have left part of a frame behind: cut the file back to the frames before it.
-                    ReportFailureLocked($"write to {segment.Path}", exception);
-                    _needsRepair = true;
-                    TryRepairLocked();
-                    return new(AppendResult.Failed(exception.Message));
-                }
-
-                at = 0;
-                for (var i = 0; i < span.Length; i++)
-                {
-                    segment.Add(first + i, arrival, start + at, _store.Options.IndexIntervalBytes);
-                    at += RecordFrame.PrefixBytes + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes[at..]);
-                }
-
-                segment.Length = start + total;
-                _nextPosition = first + span.Length;
-                _lastArrivalMs = arrival;
-                NoteSuccessLocked();
-                var result = new AppendResult(AppendStatus.Appended, first, arrival);
-                if (_store.GroupCommit is { } groupCommit)
-                {
-                    var completion = new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-                    _pending.Enqueue(new PendingAppend(_nextPosition, result, completion));
-                    if (!_commitQueued)
-                    {
-                        _commitQueued = true;
-                        groupCommit.Schedule(this);
-                    }
-
-                    return new(completion.Task);
-                }
-
-                segment.AcknowledgedLength = segment.Length;
-                AcknowledgeLocked(_nextPosition, arrival);
-                return new(result);
+                return new(AppendResult.Failed(_closedReason));
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
 
-    private static int FrameSize(PendingRecord record)
-    {
-        var keyBytes = Encoding.UTF8.GetByteCount(record.PartitionKey);
-        if (keyBytes > ushort.MaxValue || RecordFrame.FixedBodyBytes + keyBytes + record.Data.Length > RecordFrame.MaxBodyBytes)
-        {
-            throw new ArgumentException($"A record of {record.Data.Length} bytes with a {keyBytes}-byte partition key is larger than the log takes.", nameof(record));
-        }
+            var arrival = Math.Max(_store.NowMs, _lastArrivalMs);
+            if (batch.Count == 0)
+            {
+                return new(new AppendResult(AppendStatus.Appended, _nextPosition, arrival));
+            }
 
-        return RecordFrame.SizeOf(keyBytes, record.Data.Length);
+            if ((_needsRepair && !TryRepairLocked()) || !TryPrepareSegmentLocked())
+            {
+                return new(AppendResult.Failed(_lastFailure));
+            }
+
+            var segment = _segments[^1];
+            var first = _nextPosition;
+            var start = segment.Length;
+            try
+            {
+                batch.WriteTo(segment.File, start, first, arrival);
+            }
+            catch (Exception exception)
+            {
+                // The write may have left part of a frame behind: cut the file back to the frames before it.
+                ReportFailureLocked($"write to {segment.Path}", exception);
+                _needsRepair = true;
+                TryRepairLocked();
+                return new(AppendResult.Failed(exception.Message));
+            }
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                segment.Add(first + i, arrival, start + batch.OffsetOf(i), _store.Options.IndexIntervalBytes);
+            }
+
+            segment.Length = start + batch.TotalBytes;
+            _nextPosition = first + batch.Count;
+            _lastArrivalMs = arrival;
+            NoteSuccessLocked();
+            var result = new AppendResult(AppendStatus.Appended, first, arrival);
+            if (_store.GroupCommit is { } groupCommit)
+            {
+                var completion = new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _pending.Enqueue(new PendingAppend(_nextPosition, result, completion));
+                if (!_commitQueued)
+                {
+                    _commitQueued = true;
+                    groupCommit.Schedule(this);
+                }
+
+                return new(completion.Task);
+            }
+
+            segment.AcknowledgedLength = segment.Length;
+            AcknowledgeLocked(_nextPosition, arrival);
+            return new(result);
+        }
     }
 
     /// <summary>Makes sure there is an active segment with room: the first one, or a new one once the active one is full.</summary>

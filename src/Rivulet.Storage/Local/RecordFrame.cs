@@ -39,7 +39,7 @@ internal static class RecordFrame
         BinaryPrimitives.WriteInt64LittleEndian(body[8..], arrivalMs);
         BinaryPrimitives.WriteUInt16LittleEndian(body[16..], (ushort)keyBytes);
         Encoding.UTF8.GetBytes(partitionKey, body.Slice(FixedBodyBytes, keyBytes));
-        data.CopyTo(body[(FixedBodyBytes + keyBytes)..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32C.Compute(body));
+        var headerChecksum = Crc32C.Compute(body[..(FixedBodyBytes + keyBytes)]);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32C.CopyAndUpdate(headerChecksum, data, body[(FixedBodyBytes + keyBytes)..]));
     }
 }
