@@ -35,6 +35,8 @@ public sealed record StreamMetadata
 
     public ImmutableArray<string> ShardLevelMetrics { get; init; } = [];
 
+    public ImmutableArray<ConsumerMetadata> Consumers { get; init; } = [];
+
     public long Version { get; init; }
 
     public int NextShardIndex => Shards.Length;

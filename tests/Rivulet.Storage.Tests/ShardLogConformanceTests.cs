@@ -291,6 +291,11 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
             KeyId = "alias/aws/kinesis",
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("team", "data"), new("cost", "")]),
             ShardLevelMetrics = ["IncomingBytes", "OutgoingRecords"],
+            Consumers =
+            [
+                new ConsumerMetadata("reader-1", Clock.Now - 60_000, "ACTIVE"),
+                new ConsumerMetadata("reader-2", Clock.Now, "CREATING", Clock.Now + 5_000),
+            ],
         };
         await store.CreateStreamAsync(stream, default);
         await store.UpdateStreamAsync(stream with { RetentionPeriodHours = 168, MaxRecordSizeInKiB = 10_240 }, 0, default);
@@ -307,6 +312,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
         Assert.Equal(stream.Shards.ToArray(), loaded.Shards.ToArray());
         Assert.Equal(stream.Tags.ToArray(), loaded.Tags.ToArray());
         Assert.Equal(stream.ShardLevelMetrics.ToArray(), loaded.ShardLevelMetrics.ToArray());
+        Assert.Equal(stream.Consumers.ToArray(), loaded.Consumers.ToArray());
         Assert.Equal(StreamStoreOutcome.VersionConflict, await reopened.UpdateStreamAsync(loaded, 0, default));
         Assert.Equal(StreamStoreOutcome.Done, await reopened.UpdateStreamAsync(loaded, 1, default));
     }

@@ -76,6 +76,13 @@ internal static class MetadataFile
             EncryptionType = stream.EncryptionType,
             KeyId = stream.KeyId,
             ShardLevelMetrics = [.. stream.ShardLevelMetrics],
+            Consumers = [.. stream.Consumers.Select(consumer => new StreamDocument.ConsumerDocument
+            {
+                ConsumerName = consumer.ConsumerName,
+                CreatedAtMs = consumer.CreatedAtMs,
+                Status = consumer.Status,
+                StatusSettlesAtMs = consumer.StatusSettlesAtMs,
+            })],
         };
 
         foreach (var shard in stream.Shards)
@@ -130,6 +137,7 @@ internal static class MetadataFile
             KeyId = document.KeyId,
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, document.Tags),
             ShardLevelMetrics = [.. document.ShardLevelMetrics],
+            Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs))],
         };
     }
 }

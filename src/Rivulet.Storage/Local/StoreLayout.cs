@@ -8,10 +8,9 @@ namespace Rivulet.Storage.Local;
 /// LOCK                                  held exclusively by the process that has the store open
 /// FORMAT                                "rivulet-local 1"
 /// streams/&lt;account&gt;/&lt;stream name&gt;.&lt;createdAtMs&gt;/meta.json
-///                                       stream metadata (written to meta.json.tmp, synced, renamed)
+///                                       stream metadata, its consumers included (written to meta.json.tmp, synced, renamed)
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.seg   record frames
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.idx   index of a sealed segment
-///         …/consumers/                  reserved for enhanced fan-out consumers
 /// trash/                                deleted streams, renamed here first and removed after
 /// </code>
 /// The creation time in a stream's directory name tells incarnations of one name apart.

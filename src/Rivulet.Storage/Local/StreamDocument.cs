@@ -38,6 +38,8 @@ internal sealed class StreamDocument
 
     public List<string> ShardLevelMetrics { get; set; } = [];
 
+    public List<ConsumerDocument> Consumers { get; set; } = [];
+
     internal sealed class ShardDocument
     {
         public int Index { get; set; }
@@ -53,5 +55,16 @@ internal sealed class StreamDocument
         public int? AdjacentParentIndex { get; set; }
 
         public long? ClosedAtMs { get; set; }
+    }
+
+    internal sealed class ConsumerDocument
+    {
+        public string ConsumerName { get; set; } = "";
+
+        public long CreatedAtMs { get; set; }
+
+        public string Status { get; set; } = "";
+
+        public long? StatusSettlesAtMs { get; set; }
     }
 }
