@@ -30,7 +30,7 @@ internal sealed partial class LocalShardLog
             {
                 batch.WriteTo(segment.File, start, first, arrival);
             }
-            catch (Exception exception)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 // The write may have left part of a frame behind: cut the file back to the frames before it.
                 ReportFailureLocked($"write to {segment.Path}", exception);
