@@ -87,21 +87,10 @@ internal sealed partial class LocalShardLog
     /// </summary>
     private bool TryRollLocked(Segment active)
     {
-        if (_store.Syncs)
+        if (!TrySyncActiveLocked(active))
         {
-            try
-            {
-                active.File.Sync();
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                ReportFailureLocked($"sync of {active.Path}", exception);
-                FailUnacknowledgedLocked(exception.Message);
-                TryRepairLocked();
-                return false;
-            }
-
-            active.SyncedLength = active.Length;
+            TryRepairLocked();
+            return false;
         }
 
         active.AcknowledgedLength = active.Length;
@@ -209,24 +198,39 @@ internal sealed partial class LocalShardLog
             return false;
         }
 
-        if (_store.Syncs)
+        if (!TrySyncActiveLocked(active))
         {
-            try
-            {
-                active.File.Sync();
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                ReportFailureLocked($"sync of {active.Path}", exception);
-                FailUnacknowledgedLocked(exception.Message);
-                _needsRepair = true;
-                return false;
-            }
-
-            active.SyncedLength = active.Length;
+            _needsRepair = true;
+            return false;
         }
 
         _needsRepair = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Under a syncing policy, makes the active file durable. A failed sync is reported and fails every
+    /// unacknowledged append, since the kernel may have dropped their pages.
+    /// </summary>
+    private bool TrySyncActiveLocked(Segment active)
+    {
+        if (!_store.Syncs)
+        {
+            return true;
+        }
+
+        try
+        {
+            active.File.Sync();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            ReportFailureLocked($"sync of {active.Path}", exception);
+            FailUnacknowledgedLocked(exception.Message);
+            return false;
+        }
+
+        active.SyncedLength = active.Length;
         return true;
     }
 }
