@@ -63,7 +63,9 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
                 break;
             default:
                 var position = PositionOf(startingSequenceNumber!, shard, shardId, name, account);
-                value = type == "AT_SEQUENCE_NUMBER" ? position : position + 1;
+                // A closed shard's EndingSequenceNumber carries the greatest position; "after" it must stay
+                // past every record, not wrap around to the shard's start.
+                value = type == "AT_SEQUENCE_NUMBER" || position == SequenceNumber.MaxPosition ? position : position + 1;
                 break;
         }
 

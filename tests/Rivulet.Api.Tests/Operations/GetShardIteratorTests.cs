@@ -1,3 +1,5 @@
+using Rivulet.Api.Records;
+
 namespace Rivulet.Api.Tests.Operations;
 
 public sealed class GetShardIteratorTests
@@ -121,6 +123,26 @@ public sealed class GetShardIteratorTests
         var reply = await _api.ErrorAsync("GetShardIterator", new { StreamName = "s", ShardId = Shard0, ShardIteratorType = "OLDEST" }, "ValidationException");
 
         Assert.Equal("1 validation error detected: Value at 'shardIteratorType' failed to satisfy constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_TIMESTAMP, AT_SEQUENCE_NUMBER, TRIM_HORIZON].", reply.Message);
+    }
+
+    [Theory]
+    [InlineData("AFTER_SEQUENCE_NUMBER")]
+    [InlineData("AT_SEQUENCE_NUMBER")]
+    public async Task A_sequence_number_at_the_greatest_position_reads_nothing_rather_than_the_shard_from_its_start(string type)
+    {
+        // The greatest position is the form of a closed shard's EndingSequenceNumber: a consumer
+        // checkpointed there must not replay the shard.
+        await _api.CreateStreamAsync("s");
+        var put = await _api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k0", Data = "AA==" });
+        await _api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k1", Data = "AA==" });
+        Assert.True(SequenceNumber.TryParse(put["SequenceNumber"]!.GetValue<string>(), out var written));
+        var last = (written with { Position = SequenceNumber.MaxPosition }).ToString();
+
+        var output = await _api.OkAsync("GetRecords", new { ShardIterator = await IteratorAsync(new { StreamName = "s", ShardId = Shard0, ShardIteratorType = type, StartingSequenceNumber = last }) });
+
+        Assert.Empty(output["Records"]!.AsArray());
+        Assert.Equal(0, output["MillisBehindLatest"]!.GetValue<long>());
+        Assert.NotNull(output["NextShardIterator"]);
     }
 
     private async Task<string> IteratorAsync(object request) =>
