@@ -101,7 +101,7 @@ public sealed class HttpProtocolTests
 
         var frame = new byte[9];
         var read = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (read < frame.Length)
         {
             read += await socket.ReceiveAsync(frame.AsMemory(read), timeout.Token);

@@ -3,8 +3,10 @@ using Rivulet.Storage.Local;
 namespace Rivulet.Storage.Tests.Local;
 
 /// <summary>
-/// The log keeps no records in memory: reading far more than any buffer leaves the managed heap where
-/// it was. Runs alone (other tests' allocations would show in the process-wide heap size).
+/// The log keeps no records in memory: reading far more than any buffer leaves what is reachable on
+/// the managed heap where it was. It measures only what survives a full collection, never the heap
+/// with garbage in it, since how much garbage the GC lets pile up depends on the machine. Runs alone
+/// (other tests' objects would show in the process-wide heap).
 /// </summary>
 [Collection(nameof(BoundedMemoryTests))]
 public sealed class BoundedMemoryTests : LocalStoreTestBase
@@ -34,20 +36,27 @@ public sealed class BoundedMemoryTests : LocalStoreTestBase
             await ReadEverythingAsync(again, 10_000); // warms up pools and code paths
             var before = GC.GetTotalMemory(forceFullCollection: true);
 
-            var (records, bytes, largestHeap) = await ReadEverythingAsync(again, long.MaxValue);
+            var (records, bytes, largestReachable) = await ReadEverythingAsync(again, long.MaxValue);
 
             var after = GC.GetTotalMemory(forceFullCollection: true);
             Assert.Equal((long)BatchRecords * Batches, records);
             Assert.Equal((long)BatchRecords * Batches * RecordBytes, bytes);
-            Assert.InRange(after - before, long.MinValue, 4 << 20);
-            Assert.InRange(largestHeap - before, long.MinValue, 128 << 20); // a 10 MiB page plus garbage not yet collected, never the log
+
+            // A cache of what was read would hold a good part of the 200 MB; the room left is for pooled
+            // buffers, of which the pool may keep one set per thread.
+            Assert.InRange(after - before, long.MinValue, 32 << 20);
+            Assert.InRange(largestReachable - before, long.MinValue, 64 << 20); // the 10 MiB page being read, never the log
         }
     }
 
-    /// <summary>Reads in pages of up to 10 MiB and drops each page; its own method so that nothing it read stays reachable from the caller.</summary>
-    private static async Task<(long Records, long Bytes, long LargestHeap)> ReadEverythingAsync(IShardLog log, long upTo)
+    /// <summary>
+    /// Reads in pages of up to 10 MiB and drops each page; its own method so that nothing it read stays
+    /// reachable from the caller. Every few pages it notes what is reachable, the page in hand included.
+    /// </summary>
+    private static async Task<(long Records, long Bytes, long LargestReachable)> ReadEverythingAsync(IShardLog log, long upTo)
     {
-        long records = 0, bytes = 0, from = 0, largestHeap = 0;
+        long records = 0, bytes = 0, from = 0, largestReachable = 0;
+        var pages = 0;
         while (from < upTo)
         {
             var read = await log.ReadAsync(new ReadRequest(from, 10_000, 10 << 20, 0), default);
@@ -63,10 +72,13 @@ public sealed class BoundedMemoryTests : LocalStoreTestBase
             }
 
             from = read.NextPosition;
-            largestHeap = Math.Max(largestHeap, GC.GetTotalMemory(forceFullCollection: false));
+            if (++pages % 4 == 0)
+            {
+                largestReachable = Math.Max(largestReachable, GC.GetTotalMemory(forceFullCollection: true));
+            }
         }
 
-        return (records, bytes, largestHeap);
+        return (records, bytes, largestReachable);
     }
 }
 

@@ -12,8 +12,13 @@ internal sealed class GatedDevice : IStorageDevice
     private readonly ManualResetEventSlim _readGate = new(initialState: true);
     private string? _gatedReads;
     private int _waiting;
+    private long _syncs;
 
+    /// <summary>File syncs waiting at the gate now.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>File syncs that reached the device, the ones waiting at the gate included.</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     public void Close() => _gate.Reset();
 
@@ -54,6 +59,7 @@ internal sealed class GatedDevice : IStorageDevice
 
         public void Sync()
         {
+            Interlocked.Increment(ref device._syncs);
             Interlocked.Increment(ref device._waiting);
             device._gate.Wait(TimeSpan.FromSeconds(30));
             Interlocked.Decrement(ref device._waiting);

@@ -81,6 +81,17 @@ public abstract class LocalStoreTestBase : IDisposable
         }
     }
 
+    /// <summary>Polls until <paramref name="condition"/> holds; the long limit only keeps a broken build from hanging, no outcome depends on it.</summary>
+    protected static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition never held");
+            await Task.Delay(1);
+        }
+    }
+
     protected static PendingRecord Record(int i) => new($"key-{i}", Encoding.UTF8.GetBytes(Payload(i)));
 
     protected static string Payload(int i) => $"record-{i}-" + new string((char)('a' + (i % 26)), 20 + (i % 90));
