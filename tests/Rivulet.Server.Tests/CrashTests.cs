@@ -39,8 +39,17 @@ public sealed class CrashTests : IDisposable
             for (var round = 0; round < Rounds; round++)
             {
                 using var stop = new CancellationTokenSource();
+                var before = acknowledged.Count;
                 var writers = Enumerable.Range(0, 4).Select(w => WriteUntilStoppedAsync(server.Endpoint, stream, $"r{round}w{w}", acknowledged, stop.Token)).ToArray();
-                await Task.Delay(random.Next(150, 900));
+
+                // Kill only once this round has something acknowledged, however slow the machine, then at a random moment.
+                var deadline = DateTime.UtcNow.AddMinutes(2);
+                while (acknowledged.Count < before + 50 && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(10);
+                }
+
+                await Task.Delay(random.Next(0, 750));
                 await server.KillAsync();
                 await stop.CancelAsync();
                 await Task.WhenAll(writers);
