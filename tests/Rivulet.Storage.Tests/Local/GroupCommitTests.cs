@@ -40,6 +40,7 @@ public sealed class GroupCommitTests : LocalStoreTestBase
     public async Task Appends_to_many_shards_are_committed_in_shared_rounds()
     {
         await using var store = await OpenAsync(device: _device, segmentBytes: 16 << 20);
+        await store.CreateStreamAsync(Stream(), default);
         var logs = Enumerable.Range(0, 8).Select(s => store.GetShardLog(Key, CreatedAtMs, s)).ToArray();
         foreach (var log in logs)
         {
