@@ -74,6 +74,16 @@ public class ShardLogAppendBenchmarks
             FsyncPolicy = FsyncPolicy.Parse(Fsync),
         }).GetAwaiter().GetResult();
         var key = new StreamKey("000000000000", "bench");
+        _store.CreateStreamAsync(new StreamMetadata
+        {
+            Key = key,
+            CreatedAtMs = 1,
+            Status = "ACTIVE",
+            StreamMode = "PROVISIONED",
+            Shards = [.. Enumerable.Range(0, 5).Select(i => new ShardMetadata(i, 0, UInt128.MaxValue, 1))],
+            RetentionPeriodHours = 24,
+            MaxRecordSizeInKiB = 1024,
+        }, default).AsTask().GetAwaiter().GetResult();
         _log = _store.GetShardLog(key, 1, 0);
         _shards = [.. Enumerable.Range(1, 4).Select(i => _store.GetShardLog(key, 1, i))];
         _filePath = Path.Combine(_directory, "raw.bin");

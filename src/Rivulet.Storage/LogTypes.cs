@@ -17,12 +17,20 @@ public enum AppendStatus
 
     /// <summary>The store could not make the records durable; none of them were acknowledged.</summary>
     StorageFailure,
+
+    /// <summary>
+    /// The stream incarnation the log belongs to was deleted (or never existed); nothing was
+    /// appended. The caller resolved the stream before the delete and lost the race to it.
+    /// </summary>
+    StreamDeleted,
 }
 
 /// <summary>Positions <see cref="FirstPosition"/> … FirstPosition + count − 1, all arrived at <see cref="ArrivalMs"/>.</summary>
 public readonly record struct AppendResult(AppendStatus Status, long FirstPosition, long ArrivalMs, string? FailureReason = null)
 {
     public static AppendResult Failed(string reason) => new(AppendStatus.StorageFailure, -1, 0, reason);
+
+    public static AppendResult Deleted { get; } = new(AppendStatus.StreamDeleted, -1, 0, "the stream was deleted");
 }
 
 public sealed class ReadResult

@@ -39,6 +39,14 @@ public sealed record StreamMetadata
 
     public long Version { get; init; }
 
+    /// <summary>
+    /// Set by a store that found this stream on disk but could not read its metadata: why (which
+    /// file, what is wrong). The stream exists (its name and creation time are known, so it is listed
+    /// and its name stays taken) but cannot be served; every other member is a placeholder. Null for
+    /// a healthy stream; stores that cannot be damaged never set it.
+    /// </summary>
+    public string? Damage { get; init; }
+
     public int NextShardIndex => Shards.Length;
 
     public ShardMetadata? FindShard(int index) => index >= 0 && index < Shards.Length ? Shards[index] : null;

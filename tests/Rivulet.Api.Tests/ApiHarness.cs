@@ -2,21 +2,25 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rivulet.Api.Dispatch;
+using Rivulet.Storage;
 using Rivulet.Storage.Memory;
 
 namespace Rivulet.Api.Tests;
 
-/// <summary>A <see cref="KinesisService"/> over an in-memory store and a clock the test moves, driven with JSON bodies.</summary>
+/// <summary>A <see cref="KinesisService"/> over a store (in memory unless the test makes one from the clock) and a clock the test moves, driven with JSON bodies.</summary>
 internal sealed class ApiHarness
 {
     public const string Account = "000000000000";
     public const string Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    public ApiHarness(KinesisOptions? options = null)
+    public ApiHarness(KinesisOptions? options = null, Func<TimeProvider, IStreamStore>? store = null)
     {
         Clock = new TestClock(DateTimeOffset.FromUnixTimeMilliseconds(1_763_700_000_000));
-        Service = new KinesisService(new MemoryStreamStore(Clock), options ?? new KinesisOptions { TokenKey = new byte[32] }, Clock);
+        Store = store?.Invoke(Clock) ?? new MemoryStreamStore(Clock);
+        Service = new KinesisService(Store, options ?? new KinesisOptions { TokenKey = new byte[32] }, Clock);
     }
+
+    public IStreamStore Store { get; }
 
     public TestClock Clock { get; }
 

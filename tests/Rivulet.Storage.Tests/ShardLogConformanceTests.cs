@@ -211,6 +211,25 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Appends_to_a_log_of_a_deleted_stream_answer_StreamDeleted()
+    {
+        await using var store = CreateStore();
+        var stream = NewStream();
+        await store.CreateStreamAsync(stream, default);
+        var resolved = store.GetShardLog(Key, stream.CreatedAtMs, 0);
+        await resolved.AppendAsync(Records("a"), default);
+
+        await store.DeleteStreamAsync(Key, stream.CreatedAtMs, default);
+        await store.CreateStreamAsync(stream with { CreatedAtMs = stream.CreatedAtMs + 1 }, default);
+
+        // A caller that resolved the old incarnation before the delete, and one that asks for it after.
+        Assert.Equal(AppendStatus.StreamDeleted, (await resolved.AppendAsync(Records("b"), default)).Status);
+        Assert.Equal(AppendStatus.StreamDeleted, (await store.GetShardLog(Key, stream.CreatedAtMs, 0).AppendAsync(Records("c"), default)).Status);
+        Assert.Equal(AppendStatus.StreamDeleted, (await store.GetShardLog(Key, stream.CreatedAtMs, 1).AppendAsync(Records("d"), default)).Status);
+        Assert.Equal(0, store.GetShardLog(Key, stream.CreatedAtMs + 1, 0).Tail.NextPosition);
+    }
+
+    [Fact]
     public async Task Streams_are_listed_per_account_in_name_order()
     {
         await using var store = CreateStore();
@@ -471,6 +490,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
     public async Task Concurrent_appends_to_many_shards_keep_every_shard_dense_and_in_order()
     {
         var store = Track(CreateStore());
+        await store.CreateStreamAsync(NewStream(), default);
         var logs = Enumerable.Range(0, 4).Select(s => store.GetShardLog(Key, Clock.Now, s)).ToArray();
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
@@ -505,7 +525,14 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
     }
 
-    protected IShardLog NewLog() => Track(CreateStore()).GetShardLog(Key, Clock.Now, 0);
+    /// <summary>Shard 0 of a new stream in a new store.</summary>
+    protected IShardLog NewLog()
+    {
+        var store = Track(CreateStore());
+        var stream = NewStream();
+        Assert.Equal(StreamStoreOutcome.Done, store.CreateStreamAsync(stream, default).AsTask().GetAwaiter().GetResult());
+        return store.GetShardLog(Key, stream.CreatedAtMs, 0);
+    }
 
     /// <summary>Disposes the store after the test.</summary>
     protected IStreamStore Track(IStreamStore store)

@@ -19,7 +19,14 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
 
     public async ValueTask ExecuteAsync(RequestContext context, DeleteStreamInput input, CancellationToken cancellationToken)
     {
-        var stream = await _streams.GetAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        var stream = await _streams.GetForDeletionAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        if (stream.Damage is not null)
+        {
+            // Straight away, without the DELETING transition: that would write its placeholder metadata over the damaged file.
+            await _store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (stream.Status == StreamStatus.Creating)
         {
             throw ApiErrors.StreamNotActive(stream.Key.StreamName, stream.Key.AccountId, stream.Status);

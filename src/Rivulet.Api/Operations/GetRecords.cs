@@ -51,6 +51,12 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
             : iterator.Value;
 
         var read = await log.ReadAsync(new ReadRequest(from, input.Limit ?? DefaultLimit, MaxResponseBytes, trimHorizon), cancellationToken).ConfigureAwait(false);
+        if (read.Records.Count == 0)
+        {
+            // A deleted stream's log reads as empty: no iterator for a stream that is gone.
+            await _streams.EnsureStillThereAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
         var records = new List<Record>(read.Records.Count);
         foreach (var stored in read.Records)
         {

@@ -51,6 +51,9 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
                 break;
             case "LATEST":
                 value = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shard.Index).Tail.NextPosition;
+
+                // A tail read after a racing delete is not the stream's: answer as if the delete came first.
+                await _streams.EnsureStillThereAsync(stream, cancellationToken).ConfigureAwait(false);
                 break;
             case "AT_TIMESTAMP":
                 byTimestamp = true;

@@ -49,9 +49,13 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
         var log = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shard.Index);
         var pending = new[] { new PendingRecord(input.PartitionKey!, input.Data!) };
         var appended = await log.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
-        if (appended.Status != AppendStatus.Appended)
+        switch (appended.Status)
         {
-            throw ApiErrors.StorageFailure();
+            case AppendStatus.StreamDeleted:
+                // Resolved before a DeleteStream that won the race: answer as AWS would had the delete come first.
+                throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
+            case not AppendStatus.Appended:
+                throw ApiErrors.StorageFailure();
         }
 
         return new PutRecordOutput

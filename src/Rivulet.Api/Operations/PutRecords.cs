@@ -141,6 +141,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
         }
 
         var failed = 0;
+        var deleted = false;
         foreach (var (shard, _, indexes, append) in batches)
         {
             AppendResult appended;
@@ -157,6 +158,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 appended = AppendResult.Failed(exception.Message);
             }
 
+            deleted |= appended.Status == AppendStatus.StreamDeleted;
             var shardId = ShardIds.Format(shard.Index);
             for (var n = 0; n < indexes.Length; n++)
             {
@@ -174,6 +176,13 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                     failed++;
                 }
             }
+        }
+
+        if (deleted)
+        {
+            // A DeleteStream won the race after this call resolved the stream. Whatever other shards
+            // took went with the stream; the whole call answers as AWS would had the delete come first.
+            throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
         }
 
         return failed;

@@ -27,6 +27,11 @@ public sealed class RetentionSweeper
         var now = _time.GetUtcNow();
         foreach (var listed in await _store.ListStreamsAsync(null, cancellationToken).ConfigureAwait(false))
         {
+            if (listed.Damage is not null)
+            {
+                continue; // nothing of it is served, and nothing of it is removed automatically
+            }
+
             var context = new RequestContext(listed.Key.AccountId, _options.Region, now);
             var stream = await _streams.FindAsync(context, listed.Key, cancellationToken).ConfigureAwait(false);
             if (stream is null || stream.CreatedAtMs != listed.CreatedAtMs)

@@ -46,7 +46,39 @@ internal sealed class StreamResolver
     }
 
     /// <summary>The stream as it stands now, or null when there is none.</summary>
+    /// <exception cref="KinesisException">
+    /// InternalFailure: the stream exists but the store cannot read it (<see cref="StreamMetadata.Damage"/>).
+    /// AWS has no error for that; a stream that is there but cannot be served is AWS's own internal
+    /// failure, so data and describe calls answer 500 while the name stays listed and taken.
+    /// </exception>
     public async ValueTask<StreamMetadata?> FindAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
+    {
+        var stream = await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
+        return stream?.Damage is null ? stream : throw ApiErrors.StorageFailure();
+    }
+
+    /// <summary>The stream to delete: unlike every other call, DeleteStream also takes a damaged stream (the only way to be rid of it).</summary>
+    public async ValueTask<StreamMetadata> GetForDeletionAsync(RequestContext context, string? streamName, string? streamArn, CancellationToken cancellationToken)
+    {
+        var key = Identify(context, streamName, streamArn);
+        return await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false) ?? throw ApiErrors.StreamNotFound(key.StreamName, key.AccountId);
+    }
+
+    /// <summary>
+    /// For a call that resolved <paramref name="stream"/> and then found its log empty or closed:
+    /// the stream was deleted meanwhile (maybe created again) if it is no longer the incarnation
+    /// stored, and the call answers as it would have had the delete come first.
+    /// </summary>
+    public async ValueTask EnsureStillThereAsync(StreamMetadata stream, CancellationToken cancellationToken)
+    {
+        var current = await _store.GetStreamAsync(stream.Key, cancellationToken).ConfigureAwait(false);
+        if (current is null || current.CreatedAtMs != stream.CreatedAtMs)
+        {
+            throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
+        }
+    }
+
+    private async ValueTask<StreamMetadata?> FindEvenDamagedAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
     {
         var stream = await _store.GetStreamAsync(key, cancellationToken).ConfigureAwait(false);
         if (stream?.StatusSettlesAtMs is not { } settlesAt || settlesAt > context.NowMs)
@@ -64,7 +96,7 @@ internal sealed class StreamResolver
         var outcome = await _store.UpdateStreamAsync(settled, stream.Version, cancellationToken).ConfigureAwait(false);
         return outcome == StreamStoreOutcome.Done
             ? settled with { Version = stream.Version + 1 }
-            : await FindAsync(context, key, cancellationToken).ConfigureAwait(false);
+            : await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

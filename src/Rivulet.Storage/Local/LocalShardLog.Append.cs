@@ -9,7 +9,7 @@ internal sealed partial class LocalShardLog
         {
             if (_closing)
             {
-                return new(AppendResult.Failed(_closedReason));
+                return new(_refusal);
             }
 
             var arrival = Math.Max(_store.NowMs, _lastArrivalMs);
@@ -117,7 +117,8 @@ internal sealed partial class LocalShardLog
         {
             if (!_directoryReady)
             {
-                _store.CreateDirectoryDurably(_directory);
+                // Only the shard's own directory, never its stream's: a stream directory that is gone was deleted.
+                _store.CreateShardDirectoryDurably(_directory);
                 _directoryReady = true;
             }
 

@@ -38,7 +38,9 @@ internal sealed partial class LocalShardLog : IShardLog
     private bool _backgroundSyncFailing;
     private bool _closing;
     private bool _closed;
-    private string _closedReason = "";
+
+    /// <summary>What appends get once the log is closing: a storage failure, or <see cref="AppendStatus.StreamDeleted"/>.</summary>
+    private AppendResult _refusal = AppendResult.Failed("the log is closed");
 
     public LocalShardLog(StoreContext store, string directory, string name)
     {
@@ -87,12 +89,60 @@ internal sealed partial class LocalShardLog : IShardLog
             },
             cancellationToken);
 
-    /// <summary>A log of a deleted stream: appends fail, reads find nothing.</summary>
-    public static LocalShardLog Closed(StoreContext store, string reason)
+    /// <summary>A log of a stream incarnation that is gone (or never was): appends answer <see cref="AppendStatus.StreamDeleted"/>, reads find nothing.</summary>
+    public static LocalShardLog Deleted(StoreContext store)
+    {
+        var log = new LocalShardLog(store, "", "");
+        lock (log._gate)
+        {
+            log.CloseLocked(AppendResult.Deleted);
+        }
+
+        return log;
+    }
+
+    /// <summary>A log that refuses appends as a storage failure: the stream's metadata is damaged.</summary>
+    public static LocalShardLog Unavailable(StoreContext store, string reason)
     {
         var log = new LocalShardLog(store, "", "");
         log.Close(reason);
         return log;
+    }
+
+    /// <summary>
+    /// Removes a stream's logs together with its directory: <paramref name="remove"/> (the rename of
+    /// the directory) runs while every log's lock is held, after their queued appends were settled
+    /// (synced and acknowledged, or failed and cut off), and the logs are closed before the locks go.
+    /// So no append is acknowledged into files that were renamed away, and none is left pending to be
+    /// acknowledged or failed later. If <paramref name="remove"/> throws, the logs are left as they
+    /// were and keep taking appends. Only one caller at a time takes several logs' locks (the store's
+    /// metadata lock is held), so there is no lock order to get wrong.
+    /// </summary>
+    public static void RemoveTogether(IReadOnlyList<LocalShardLog> logs, Action remove)
+    {
+        var entered = 0;
+        try
+        {
+            foreach (var log in logs)
+            {
+                log._gate.Enter();
+                entered++;
+                log.SettlePendingLocked();
+            }
+
+            remove();
+            foreach (var log in logs)
+            {
+                log.CloseLocked(AppendResult.Deleted);
+            }
+        }
+        finally
+        {
+            for (var i = entered - 1; i >= 0; i--)
+            {
+                logs[i]._gate.Exit();
+            }
+        }
     }
 
     /// <summary>Refuses new appends; the ones already written still get their commit.</summary>
@@ -101,7 +151,7 @@ internal sealed partial class LocalShardLog : IShardLog
         lock (_gate)
         {
             _closing = true;
-            _closedReason = "the store is closing";
+            _refusal = AppendResult.Failed("the store is closing");
         }
     }
 
@@ -110,24 +160,49 @@ internal sealed partial class LocalShardLog : IShardLog
     {
         lock (_gate)
         {
-            if (_closed)
-            {
-                return;
-            }
+            CloseLocked(AppendResult.Failed(reason));
+        }
+    }
 
-            _closing = _closed = true;
-            _closedReason = reason;
-            while (_pending.TryDequeue(out var pending))
-            {
-                pending.Completion.TrySetResult(AppendResult.Failed(reason));
-            }
+    /// <summary>From now on every append answers <paramref name="refusal"/>.</summary>
+    private void CloseLocked(AppendResult refusal)
+    {
+        if (_closed)
+        {
+            return;
+        }
 
-            foreach (var segment in _segments)
-            {
-                segment.Retire();
-            }
+        _closing = _closed = true;
+        _refusal = refusal;
+        while (_pending.TryDequeue(out var pending))
+        {
+            pending.Completion.TrySetResult(refusal);
+        }
 
-            _segments.Clear();
+        foreach (var segment in _segments)
+        {
+            segment.Retire();
+        }
+
+        _segments.Clear();
+    }
+
+    /// <summary>
+    /// Under group commit, does the commit round for the appends written but not yet acknowledged
+    /// now, on this thread: acknowledges them if the sync succeeds, fails and cuts them off if not.
+    /// </summary>
+    private void SettlePendingLocked()
+    {
+        if (_closed || _pending.Count == 0 || _segments.Count == 0)
+        {
+            return;
+        }
+
+        var active = _segments[^1];
+        if (TrySyncActiveLocked(active))
+        {
+            active.AcknowledgedLength = active.Length;
+            AcknowledgeLocked(_nextPosition, _lastArrivalMs);
         }
     }
 

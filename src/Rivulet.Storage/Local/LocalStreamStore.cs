@@ -20,8 +20,8 @@ public sealed class LocalStreamStore : IStreamStore
     private readonly FileStream _lock;
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), LocalShardLog> _logs = new();
-    private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs), bool> _deleted = new();
     private readonly Lock _metadataGate = new();
+    private readonly LocalShardLog _deletedLog;
     private IntervalSync? _intervalSync;
     private int _disposed;
 
@@ -29,13 +29,13 @@ public sealed class LocalStreamStore : IStreamStore
     {
         _store = store;
         _lock = lockFile;
+        _deletedLog = LocalShardLog.Deleted(store);
     }
 
     public LocalStoreOptions Options => _store.Options;
 
     /// <summary>Opens (creating if needed) the data directory, takes its lock and recovers every stream and shard log in it.</summary>
     /// <exception cref="IOException">Another process has the directory open, or it cannot be read.</exception>
-    /// <exception cref="CorruptLogException">A stream's metadata file is damaged.</exception>
     public static Task<LocalStreamStore> OpenAsync(LocalStoreOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -78,6 +78,12 @@ public sealed class LocalStreamStore : IStreamStore
                 return ValueTask.FromResult(StreamStoreOutcome.NotFound);
             }
 
+            if (current.Damage is { } damage)
+            {
+                // Writing a placeholder over the damaged file would destroy what is left of it.
+                throw new IOException($"The metadata of {updated.Key} cannot be replaced: {damage}");
+            }
+
             if (current.Version != expectedVersion)
             {
                 return ValueTask.FromResult(StreamStoreOutcome.VersionConflict);
@@ -91,11 +97,27 @@ public sealed class LocalStreamStore : IStreamStore
         return ValueTask.FromResult(StreamStoreOutcome.Done);
     }
 
-    /// <summary>Renames the stream's directory into the trash (atomic: a crash never leaves half a stream visible), then removes it.</summary>
+    /// <summary>
+    /// Renames the stream's directory into the trash (atomic: a crash never leaves half a stream
+    /// visible), then removes it. The rename happens with every log of the stream held still and
+    /// closes them in the same step (<see cref="LocalShardLog.RemoveTogether"/>), under the metadata
+    /// lock that <see cref="GetShardLog"/> takes to open a log, so nothing is acknowledged into the
+    /// renamed files and no log can open the stream again.
+    /// </summary>
+    /// <exception cref="IOException">
+    /// The rename failed (the stream is still there, whole and writable), or it succeeded but syncing
+    /// the parent directory failed. In the second case the stream is treated as deleted: the rename
+    /// is visible to every file operation, so it is gone from memory and its logs refuse appends, but
+    /// it may not be durable. Rolling it back would need another rename and another sync, which fail
+    /// the same way; instead the directory is left whole in the trash. If a crash loses the rename,
+    /// the stream comes back at the next start with every record acknowledged before the delete (none
+    /// was acknowledged after); otherwise the next start empties the trash.
+    /// </exception>
     public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        string trashed;
+        var directory = _store.Layout.StreamDirectory(key, createdAtMs);
+        var trashed = Path.Combine(_store.Layout.TrashRoot, Guid.NewGuid().ToString("N"));
         lock (_metadataGate)
         {
             if (!_streams.TryGetValue(key, out var current) || current.CreatedAtMs != createdAtMs)
@@ -103,16 +125,35 @@ public sealed class LocalStreamStore : IStreamStore
                 return ValueTask.FromResult(StreamStoreOutcome.NotFound);
             }
 
-            trashed = MoveToTrash(_store.Layout.StreamDirectory(key, createdAtMs));
-            _deleted[(key, createdAtMs)] = true;
+            var ids = new List<(StreamKey Key, long CreatedAtMs, int Shard)>();
+            var logs = new List<LocalShardLog>();
+            foreach (var (id, log) in _logs)
+            {
+                if (id.Key == key && id.CreatedAtMs == createdAtMs)
+                {
+                    ids.Add(id);
+                    logs.Add(log);
+                }
+            }
+
+            LocalShardLog.RemoveTogether(logs, () => Directory.Move(directory, trashed));
             _streams.TryRemove(key, out _);
+            foreach (var id in ids)
+            {
+                _logs.TryRemove(id, out _);
+            }
         }
 
-        foreach (var id in _logs.Keys)
+        if (_store.Syncs)
         {
-            if (id.Key == key && id.CreatedAtMs == createdAtMs && _logs.TryRemove(id, out var log))
+            try
             {
-                log.Close("the stream was deleted");
+                _store.Device.SyncDirectory(Path.GetDirectoryName(directory)!);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                _store.Report($"rivulet storage: deleting {key} (created {createdAtMs}): syncing {Path.GetDirectoryName(directory)} after moving the stream to {trashed} failed: {exception.Message}; the stream is deleted, but a crash before the directory reaches the disk may bring it back whole; the trash is emptied on the next start");
+                throw new IOException($"The deletion of {key} may not be durable: {exception.Message}", exception);
             }
         }
 
@@ -120,6 +161,12 @@ public sealed class LocalStreamStore : IStreamStore
         return ValueTask.FromResult(StreamStoreOutcome.Done);
     }
 
+    /// <summary>
+    /// The log of a stream incarnation that exists; for one that was deleted (or never created) a
+    /// closed log whose appends answer <see cref="AppendStatus.StreamDeleted"/>. Logs are opened under
+    /// the metadata lock, so a log never opens after (and thus outlives) its stream's deletion, and no
+    /// record of deleted incarnations is needed.
+    /// </summary>
     public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex)
     {
         var id = (key, streamCreatedAtMs, shardIndex);
@@ -130,20 +177,20 @@ public sealed class LocalStreamStore : IStreamStore
 
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         ArgumentOutOfRangeException.ThrowIfNegative(shardIndex);
-        if (_deleted.ContainsKey((key, streamCreatedAtMs)))
+        lock (_metadataGate)
         {
-            return LocalShardLog.Closed(_store, "the stream was deleted");
-        }
+            if (!_streams.TryGetValue(key, out var stream) || stream.CreatedAtMs != streamCreatedAtMs)
+            {
+                return _deletedLog;
+            }
 
-        log = _logs.GetOrAdd(id, static (id, self) => self.NewLog(id), this);
-        if (_deleted.ContainsKey((key, streamCreatedAtMs)))
-        {
-            // Lost a race with DeleteStreamAsync.
-            log.Close("the stream was deleted");
-            _logs.TryRemove(id, out _);
-        }
+            if (stream.Damage is { } damage)
+            {
+                return LocalShardLog.Unavailable(_store, damage);
+            }
 
-        return log;
+            return _logs.GetOrAdd(id, static (id, self) => self.NewLog(id), this);
+        }
     }
 
     /// <summary>Bytes of record segments the stream holds on disk (metadata and indexes not counted).</summary>
@@ -298,7 +345,7 @@ public sealed class LocalStreamStore : IStreamStore
                 }
 
                 var key = new StreamKey(accountId, streamName);
-                if (!TryLoadStream(streamDirectory, key, createdAtMs))
+                if (!TryLoadStream(streamDirectory, key, createdAtMs) || _streams[key].Damage is not null)
                 {
                     continue;
                 }
@@ -324,7 +371,12 @@ public sealed class LocalStreamStore : IStreamStore
         }
     }
 
-    /// <summary>False for a directory left by a creation that never finished (no meta.json): it goes to the trash.</summary>
+    /// <summary>
+    /// False for a directory left by a creation that never finished (no meta.json): it goes to the
+    /// trash. A meta.json that cannot be read is damage to that one stream, not to the store: the
+    /// stream is kept as <see cref="StreamMetadata.Damage"/> (listed, its name taken, answering errors
+    /// until it is deleted), the file is reported and left as it is, and every other stream serves.
+    /// </summary>
     private bool TryLoadStream(string streamDirectory, StreamKey key, long createdAtMs)
     {
         var temp = Path.Combine(streamDirectory, StoreLayout.MetadataTempFile);
@@ -341,10 +393,20 @@ public sealed class LocalStreamStore : IStreamStore
             return false;
         }
 
-        var stream = MetadataFile.Read(path);
-        if (stream.Key != key || stream.CreatedAtMs != createdAtMs)
+        StreamMetadata stream;
+        try
         {
-            throw new CorruptLogException(path, 0, $"the metadata describes {stream.Key} created at {stream.CreatedAtMs}, not the stream its directory names");
+            stream = MetadataFile.Read(path);
+            if (stream.Key != key || stream.CreatedAtMs != createdAtMs)
+            {
+                throw new CorruptLogException(path, 0, $"the metadata describes {stream.Key} created at {stream.CreatedAtMs}, not the stream its directory names");
+            }
+        }
+        catch (Exception exception) when (exception is CorruptLogException or IOException or UnauthorizedAccessException)
+        {
+            var damage = exception is CorruptLogException ? exception.Message : $"{path} cannot be read: {exception.Message}";
+            _store.Report($"rivulet storage: {key} (created {createdAtMs}) cannot be served: {damage}; it stays listed and answers errors until it is deleted; nothing was removed");
+            stream = Damaged(key, createdAtMs, damage);
         }
 
         if (_streams.TryGetValue(key, out var other))
@@ -360,6 +422,19 @@ public sealed class LocalStreamStore : IStreamStore
         _streams[key] = stream;
         return true;
     }
+
+    /// <summary>What stands in for a stream whose metadata cannot be read: only its key and creation time are real.</summary>
+    private static StreamMetadata Damaged(StreamKey key, long createdAtMs, string damage) => new()
+    {
+        Key = key,
+        CreatedAtMs = createdAtMs,
+        Status = "ACTIVE",
+        StreamMode = "PROVISIONED",
+        Shards = [],
+        RetentionPeriodHours = 24,
+        MaxRecordSizeInKiB = 1024,
+        Damage = damage,
+    };
 
     private LocalShardLog NewLog((StreamKey Key, long CreatedAtMs, int Shard) id) =>
         new(_store, StoreLayout.ShardDirectory(_store.Layout.StreamDirectory(id.Key, id.CreatedAtMs), id.Shard), DisplayName(id));

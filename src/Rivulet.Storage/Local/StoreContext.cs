@@ -37,6 +37,33 @@ internal sealed class StoreContext
         }
     }
 
+    /// <summary>
+    /// Creates a shard's directory inside its stream's directory, which must exist: a log must never
+    /// bring back the directory of a stream that was deleted (it would come back without its
+    /// metadata, and the records written into it would be acknowledged and then lost).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The stream's directory is gone.</exception>
+    public void CreateShardDirectoryDurably(string shardDirectory)
+    {
+        var streamDirectory = Path.GetDirectoryName(Path.GetFullPath(shardDirectory))!;
+        if (Directory.Exists(shardDirectory))
+        {
+            return;
+        }
+
+        // Checked under the log's lock; the stream's directory is renamed away only while that lock is held (LocalShardLog.RemoveTogether).
+        if (!Directory.Exists(streamDirectory))
+        {
+            throw new DirectoryNotFoundException($"The stream directory '{streamDirectory}' is gone; not creating '{shardDirectory}' in its place.");
+        }
+
+        Directory.CreateDirectory(shardDirectory);
+        if (Syncs)
+        {
+            Device.SyncDirectory(streamDirectory);
+        }
+    }
+
     /// <summary>Creates <paramref name="path"/> and any missing parents, syncing each new entry's parent directory unless the policy never syncs.</summary>
     public void CreateDirectoryDurably(string path)
     {

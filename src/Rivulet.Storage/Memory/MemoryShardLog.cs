@@ -19,8 +19,18 @@ internal sealed class MemoryShardLog : IShardLog
     private long _firstChunkPosition;
     private long _nextPosition;
     private long _lastArrivalMs;
+    private bool _deleted;
 
     public MemoryShardLog(TimeProvider time) => _time = time;
+
+    /// <summary>The stream was deleted: appends from callers that resolved it before answer <see cref="AppendStatus.StreamDeleted"/>.</summary>
+    public void MarkDeleted()
+    {
+        lock (_gate)
+        {
+            _deleted = true;
+        }
+    }
 
     public ShardTail Tail
     {
@@ -39,6 +49,11 @@ internal sealed class MemoryShardLog : IShardLog
         var span = records.Span;
         lock (_gate)
         {
+            if (_deleted)
+            {
+                return ValueTask.FromResult(AppendResult.Deleted);
+            }
+
             // Arrival times never go backwards along a log, even if the wall clock does.
             var arrival = Math.Max(_time.GetUtcNow().ToUnixTimeMilliseconds(), _lastArrivalMs);
             result = new AppendResult(AppendStatus.Appended, _nextPosition, arrival);

@@ -8,8 +8,15 @@ public sealed class MemoryStreamStore : IStreamStore
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), MemoryShardLog> _logs = new();
     private readonly TimeProvider _time;
+    private readonly Lock _lifecycleGate = new();
+    private readonly MemoryShardLog _deletedLog;
 
-    public MemoryStreamStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public MemoryStreamStore(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _deletedLog = new MemoryShardLog(_time);
+        _deletedLog.MarkDeleted();
+    }
 
     public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_streams.TryAdd(stream.Key, stream) ? StreamStoreOutcome.Done : StreamStoreOutcome.AlreadyExists);
@@ -43,22 +50,46 @@ public sealed class MemoryStreamStore : IStreamStore
 
     public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken)
     {
-        if (!_streams.TryGetValue(key, out var current) || current.CreatedAtMs != createdAtMs ||
-            !_streams.TryRemove(new KeyValuePair<StreamKey, StreamMetadata>(key, current)))
+        lock (_lifecycleGate)
         {
-            return ValueTask.FromResult(StreamStoreOutcome.NotFound);
-        }
+            if (!_streams.TryGetValue(key, out var current) || current.CreatedAtMs != createdAtMs ||
+                !_streams.TryRemove(new KeyValuePair<StreamKey, StreamMetadata>(key, current)))
+            {
+                return ValueTask.FromResult(StreamStoreOutcome.NotFound);
+            }
 
-        foreach (var shard in current.Shards)
-        {
-            _logs.TryRemove((key, createdAtMs, shard.Index), out _);
+            foreach (var id in _logs.Keys)
+            {
+                if (id.Key == key && id.CreatedAtMs == createdAtMs && _logs.TryRemove(id, out var log))
+                {
+                    log.MarkDeleted();
+                }
+            }
         }
 
         return ValueTask.FromResult(StreamStoreOutcome.Done);
     }
 
-    public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) =>
-        _logs.GetOrAdd((key, streamCreatedAtMs, shardIndex), static (_, time) => new MemoryShardLog(time), _time);
+    /// <summary>
+    /// The log of a stream incarnation that exists; for one that was deleted (or never created) a log
+    /// whose appends answer <see cref="AppendStatus.StreamDeleted"/>. Logs are made under the lock
+    /// deletion takes, so none is made for a stream just deleted.
+    /// </summary>
+    public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex)
+    {
+        var id = (key, streamCreatedAtMs, shardIndex);
+        if (_logs.TryGetValue(id, out var log))
+        {
+            return log;
+        }
+
+        lock (_lifecycleGate)
+        {
+            return _streams.TryGetValue(key, out var stream) && stream.CreatedAtMs == streamCreatedAtMs
+                ? _logs.GetOrAdd(id, static (_, time) => new MemoryShardLog(time), _time)
+                : _deletedLog;
+        }
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

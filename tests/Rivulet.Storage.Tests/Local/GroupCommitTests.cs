@@ -39,6 +39,7 @@ public sealed class GroupCommitTests : LocalStoreTestBase
     {
         var device = new GatedDevice();
         await using var store = await OpenAsync(device: device, segmentBytes: 16 << 20);
+        await store.CreateStreamAsync(Stream(), default);
         var logs = Enumerable.Range(0, 8).Select(s => store.GetShardLog(Key, CreatedAtMs, s)).ToArray();
         foreach (var log in logs)
         {

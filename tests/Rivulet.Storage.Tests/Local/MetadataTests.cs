@@ -78,8 +78,69 @@ public sealed class MetadataTests : LocalStoreTestBase
         Assert.False(Directory.Exists(StreamDirectory));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(DataDirectory, "trash")));
         var append = await store.GetShardLog(Key, CreatedAtMs, 0).AppendAsync(new[] { Record(0) }, default);
-        Assert.Equal(AppendStatus.StorageFailure, append.Status);
+        Assert.Equal(AppendStatus.StreamDeleted, append.Status);
         Assert.False(Directory.Exists(StreamDirectory));
+    }
+
+    [Fact]
+    public async Task A_damaged_metadata_file_takes_only_its_own_stream_out_of_service()
+    {
+        var healthy = new StreamKey(Key.AccountId, "healthy");
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+            await AppendAsync(store.GetShardLog(Key, CreatedAtMs, 0), 0, 3);
+            await store.CreateStreamAsync(Stream() with { Key = healthy }, default);
+            await AppendAsync(store.GetShardLog(healthy, CreatedAtMs, 0), 0, 4);
+        }
+
+        var metadata = Path.Combine(StreamDirectory, "meta.json");
+        File.WriteAllText(metadata, "{\"format\": 1, \"shards\": [");
+
+        await using (var store = await OpenAsync())
+        {
+            await AssertHoldsAsync(store.GetShardLog(healthy, CreatedAtMs, 0), 4);
+            Assert.Equal(AppendStatus.Appended, (await store.GetShardLog(healthy, CreatedAtMs, 0).AppendAsync(new[] { Record(4) }, default)).Status);
+            Assert.Contains(Errors, line => line.Contains(metadata, StringComparison.Ordinal) && line.Contains("not valid JSON", StringComparison.Ordinal));
+
+            // Still there: listed, its name taken, but not served; and nothing of it was touched.
+            var damaged = await store.GetStreamAsync(Key, default);
+            Assert.NotNull(damaged);
+            Assert.Contains(metadata, damaged.Damage, StringComparison.Ordinal);
+            Assert.Equal(["healthy", "local"], (await store.ListStreamsAsync(Key.AccountId, default)).Select(s => s.Key.StreamName));
+            Assert.Equal(StreamStoreOutcome.AlreadyExists, await store.CreateStreamAsync(Stream() with { CreatedAtMs = CreatedAtMs + 1 }, default));
+            Assert.Equal(AppendStatus.StorageFailure, (await store.GetShardLog(Key, CreatedAtMs, 0).AppendAsync(new[] { Record(3) }, default)).Status);
+            await Assert.ThrowsAnyAsync<IOException>(async () => await store.UpdateStreamAsync(damaged with { RetentionPeriodHours = 48 }, damaged.Version, default));
+            Assert.Equal("{\"format\": 1, \"shards\": [", File.ReadAllText(metadata));
+            Assert.Single(SegmentFiles());
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.Equal(StreamStoreOutcome.Done, await store.DeleteStreamAsync(Key, CreatedAtMs, default));
+            Assert.False(Directory.Exists(StreamDirectory));
+            Assert.Equal(StreamStoreOutcome.Done, await store.CreateStreamAsync(Stream() with { CreatedAtMs = CreatedAtMs + 1 }, default));
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_naming_another_stream_than_its_directory_is_damage_to_that_stream_only()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+            await store.CreateStreamAsync(Stream() with { Key = new StreamKey(Key.AccountId, "other") }, default);
+        }
+
+        var metadata = Path.Combine(StreamDirectory, "meta.json");
+        File.WriteAllText(metadata, File.ReadAllText(metadata).Replace("\"local\"", "\"elsewhere\"", StringComparison.Ordinal));
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.Null((await store.GetStreamAsync(new StreamKey(Key.AccountId, "other"), default))!.Damage);
+            Assert.Contains("not the stream its directory names", (await store.GetStreamAsync(Key, default))!.Damage, StringComparison.Ordinal);
+            Assert.Contains(Errors, line => line.Contains(metadata, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
