@@ -23,6 +23,9 @@ internal static class CommandLine
           --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
           --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
           --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  time streams spend CREATING/DELETING (default 0)
+          --max-connections <n>    RIVULET_MAX_CONNECTIONS  connections served at once (default: the descriptor limit less 1088)
+          --response-budget-mb <n> RIVULET_RESPONSE_BUDGET_MB  memory all large answers in flight may hold (default 256)
+          --write-timeout-ms <ms>  RIVULET_WRITE_TIMEOUT_MS  drop a client that reads nothing of an answer this long (default 30000)
           --help                                        show this text
         """;
 
@@ -56,6 +59,9 @@ internal static class CommandLine
                 "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
                 "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
                 "--stream-delay-ms" => options with { StreamTransitionDelay = Delay(Value(), flag, ref error) },
+                "--max-connections" => options with { MaxConnections = Positive(Value(), flag, ref error) },
+                "--response-budget-mb" => options with { ResponseBudgetBytes = Positive(Value(), flag, ref error) * 1024 * 1024 },
+                "--write-timeout-ms" => options with { WriteTimeout = TimeSpan.FromMilliseconds(Positive(Value(), flag, ref error)) },
                 _ => Unknown(options, flag, ref error),
             };
         }
@@ -105,7 +111,33 @@ internal static class CommandLine
             options = options with { StreamTransitionDelay = Delay(delay, "RIVULET_STREAM_DELAY_MS", ref error) };
         }
 
+        if (environment("RIVULET_MAX_CONNECTIONS") is { } connections)
+        {
+            options = options with { MaxConnections = Positive(connections, "RIVULET_MAX_CONNECTIONS", ref error) };
+        }
+
+        if (environment("RIVULET_RESPONSE_BUDGET_MB") is { } budget)
+        {
+            options = options with { ResponseBudgetBytes = Positive(budget, "RIVULET_RESPONSE_BUDGET_MB", ref error) * 1024 * 1024 };
+        }
+
+        if (environment("RIVULET_WRITE_TIMEOUT_MS") is { } timeout)
+        {
+            options = options with { WriteTimeout = TimeSpan.FromMilliseconds(Positive(timeout, "RIVULET_WRITE_TIMEOUT_MS", ref error)) };
+        }
+
         return options;
+    }
+
+    private static long Positive(string? value, string name, ref string? error)
+    {
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= int.MaxValue)
+        {
+            return number;
+        }
+
+        error ??= $"{name} needs a whole number from 1 to {int.MaxValue}";
+        return 1;
     }
 
     private static int Port(string? value, string name, ref string? error)

@@ -6,16 +6,31 @@ using Rivulet.Api.Dispatch;
 
 namespace Rivulet.Server;
 
-/// <summary>HTTP in, <see cref="ApiRequest"/> across, HTTP out. Reads the body under the size cap (413 beyond it).</summary>
+/// <summary>
+/// HTTP in, <see cref="ApiRequest"/> across, HTTP out. Reads the body under the size cap (413 beyond
+/// it); writes the answer in chunks under the <see cref="ResponseBudget"/>, dropping a connection
+/// whose client stops reading for longer than the write timeout.
+/// </summary>
 internal sealed class RequestHandler
 {
+    /// <summary>
+    /// Bodies up to this size are written at once and bypass the budget (every connection may
+    /// hold one); larger ones go out a chunk at a time, so Kestrel's output pipe (64 KiB) applies
+    /// backpressure and the write timeout measures the client's progress, not the whole body.
+    /// </summary>
+    internal const int ChunkBytes = 64 * 1024;
+
     private readonly KinesisService _service;
     private readonly long _maxBodyBytes;
+    private readonly ResponseBudget _budget;
+    private readonly TimeSpan _writeTimeout;
 
-    public RequestHandler(KinesisService service)
+    public RequestHandler(KinesisService service, ResponseBudget budget, TimeSpan writeTimeout)
     {
         _service = service;
         _maxBodyBytes = service.Options.MaxRequestBodyBytes;
+        _budget = budget;
+        _writeTimeout = writeTimeout;
     }
 
     public async Task HandleAsync(HttpContext http)
@@ -36,6 +51,7 @@ internal sealed class RequestHandler
             return;
         }
 
+        ApiResponse result;
         try
         {
             var headers = request.Headers;
@@ -52,7 +68,16 @@ internal sealed class RequestHandler
                 Origin = headers.Origin.FirstOrDefault(),
             };
 
-            using var result = await _service.HandleAsync(apiRequest, http.RequestAborted).ConfigureAwait(false);
+            result = await _service.HandleAsync(apiRequest, http.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The request is done with before the answer goes out: a slow reader holds only the answer.
+            ArrayPool<byte>.Shared.Return(body);
+        }
+
+        using (result)
+        {
             response.StatusCode = result.StatusCode;
             response.Headers["x-amzn-RequestId"] = result.RequestId;
             response.Headers["x-amz-id-2"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(72));
@@ -70,13 +95,77 @@ internal sealed class RequestHandler
             response.ContentLength = bytes.Length;
             if (bytes.Length > 0)
             {
-                await response.BodyWriter.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
+                await WriteBodyAsync(http, bytes).ConfigureAwait(false);
             }
         }
-        finally
+    }
+
+    /// <summary>
+    /// Kestrel's MinResponseDataRate does not help here: it allows each write length ÷ 240 B/s,
+    /// some 15 hours for one write of a 13 MB GetRecords page, and until then the page and its copy
+    /// in the output pipe stay in memory. So large bodies wait for the budget, go out a chunk at a
+    /// time, and the connection is aborted when waiting or one chunk takes longer than the write
+    /// timeout; the body's pooled buffer goes back when this returns or throws.
+    /// </summary>
+    private async Task WriteBodyAsync(HttpContext http, ReadOnlyMemory<byte> bytes)
+    {
+        var writer = http.Response.BodyWriter;
+        if (bytes.Length <= ChunkBytes)
         {
-            ArrayPool<byte>.Shared.Return(body);
+            await WriteWithTimeoutAsync(http, writer, bytes).ConfigureAwait(false);
+            return;
         }
+
+        ResponseBudget.Lease lease;
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
+        {
+            waiting.CancelAfter(_writeTimeout);
+            try
+            {
+                lease = await _budget.AcquireAsync(bytes.Length, waiting.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                http.Abort();
+                return;
+            }
+        }
+
+        using (lease)
+        {
+            for (var offset = 0; offset < bytes.Length && !http.RequestAborted.IsCancellationRequested; offset += ChunkBytes)
+            {
+                if (!await WriteWithTimeoutAsync(http, writer, bytes.Slice(offset, Math.Min(ChunkBytes, bytes.Length - offset))).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes and flushes one piece; false (and the connection aborted) when the client did not take it in time.</summary>
+    private async Task<bool> WriteWithTimeoutAsync(HttpContext http, PipeWriter writer, ReadOnlyMemory<byte> piece)
+    {
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        writing.CancelAfter(_writeTimeout);
+        try
+        {
+            var flushed = await writer.WriteAsync(piece, writing.Token).ConfigureAwait(false);
+            if (!flushed.IsCanceled)
+            {
+                return !flushed.IsCompleted;
+            }
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+        }
+
+        if (!http.RequestAborted.IsCancellationRequested)
+        {
+            http.Abort();
+        }
+
+        return false;
     }
 
     /// <summary>Reads the whole body into a pooled array; length −1 when it exceeds the cap.</summary>
@@ -84,31 +173,47 @@ internal sealed class RequestHandler
     {
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(contentLength ?? 4096, 1, _maxBodyBytes));
         var length = 0;
-        while (true)
+        try
         {
-            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var data = read.Buffer;
-            if (length + data.Length > _maxBodyBytes)
+            while (true)
             {
+                var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var data = read.Buffer;
+                if (length + data.Length > _maxBodyBytes)
+                {
+                    reader.AdvanceTo(data.End);
+                    return (buffer, -1);
+                }
+
+                if (length + data.Length > buffer.Length)
+                {
+                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), _maxBodyBytes));
+                    buffer.AsSpan(0, length).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                data.CopyTo(buffer.AsSpan(length));
+                length += (int)data.Length;
                 reader.AdvanceTo(data.End);
-                return (buffer, -1);
+                if (read.IsCompleted)
+                {
+                    return (buffer, length);
+                }
             }
-
-            if (length + data.Length > buffer.Length)
-            {
-                var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), _maxBodyBytes));
-                buffer.AsSpan(0, length).CopyTo(grown);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = grown;
-            }
-
-            data.CopyTo(buffer.AsSpan(length));
-            length += (int)data.Length;
-            reader.AdvanceTo(data.End);
-            if (read.IsCompleted)
-            {
-                return (buffer, length);
-            }
+        }
+        catch (IOException exception) when (exception.InnerException is OverflowException)
+        {
+            // Kestrel reports a chunk size of 2^31 or more as an IOException around an overflow
+            // rather than as the BadHttpRequestException of every other malformed chunk; rethrown
+            // as one, Kestrel answers 400 and closes the connection, as for the others.
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw new BadHttpRequestException(exception.Message, StatusCodes.Status400BadRequest, exception);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -28,9 +30,12 @@ public sealed class RivuletServer : IAsyncDisposable
     private readonly string _http2Socket;
     private readonly CancellationTokenSource _sweeping;
     private readonly Task _sweeper;
+    private readonly DescriptorReserve _reserve;
 
-    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper)
+    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper, DescriptorReserve reserve, long? maxConnections)
     {
+        _reserve = reserve;
+        MaxConnections = maxConnections;
         _sweeping = sweeping;
         _sweeper = sweeper;
         _http2Socket = http2Socket;
@@ -43,6 +48,9 @@ public sealed class RivuletServer : IAsyncDisposable
     public Uri Endpoint { get; }
 
     public KinesisService Service { get; }
+
+    /// <summary>The connection cap in force; null when the descriptor limit is unknown and none was set.</summary>
+    public long? MaxConnections { get; }
 
     public static async Task<RivuletServer> StartAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
     {
@@ -66,16 +74,24 @@ public sealed class RivuletServer : IAsyncDisposable
         });
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
 
+        await WarmFailurePathsAsync(service).ConfigureAwait(false);
+        // Counted once the host's assemblies are loaded, so the descriptors they hold are in the count.
+        var maxConnections = options.MaxConnections ?? ConnectionLimits.DefaultMaxConnections(ConnectionLimits.OpenFileLimit(), ConnectionLimits.OpenDescriptors());
+        var reserve = new DescriptorReserve();
+
         // The private endpoint exists only so that Kestrel builds an HTTP/2 pipeline for the sniffer; nothing connects to it.
         var sniffer = new PriorKnowledgeSniffer();
         var http2Socket = Path.Combine(Path.GetTempPath(), $"rivulet-h2-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services => new BackoffListenerFactory(reserve, line => log.WriteLine($"rivulet: {line}"), services.GetRequiredService<ILoggerFactory>(), maxConnections));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // the handler enforces the cap and answers 413 itself
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
+            // The cap is the listener's (see BackoffConnectionListener); upgraded connections come under it too.
+            kestrel.Limits.MaxConcurrentUpgradedConnections = maxConnections;
             kestrel.Listen(ParseAddress(options.Host), options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
@@ -91,7 +107,7 @@ public sealed class RivuletServer : IAsyncDisposable
         var app = builder.Build();
         var sweeping = new CancellationTokenSource();
         var sweeper = new RetentionSweeper(store, service.Options).RunAsync(options.RetentionSweepInterval, exception => log.WriteLine($"rivulet: retention sweep failed: {exception.Message}"), sweeping.Token);
-        var handler = new RequestHandler(service);
+        var handler = new RequestHandler(service, new ResponseBudget(options.ResponseBudgetBytes), options.WriteTimeout);
         app.Run(handler.HandleAsync);
         try
         {
@@ -104,12 +120,14 @@ public sealed class RivuletServer : IAsyncDisposable
             await sweeper.ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
+            reserve.Dispose();
             throw;
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper);
+        await WarmConnectionPathsAsync(endpoint).ConfigureAwait(false);
+        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper, reserve, maxConnections);
     }
 
     public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
@@ -136,6 +154,54 @@ public sealed class RivuletServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
         File.Delete(_http2Socket);
+        _reserve.Dispose();
+    }
+
+    /// <summary>
+    /// Runs the paths a failure takes once at start-up, so that the assemblies, resources and code
+    /// they need are loaded while descriptors are plentiful: a process out of descriptors that
+    /// first meets an error cannot open the files to report it, and the runtime gives up with
+    /// "Out of memory.".
+    /// </summary>
+    private static async Task WarmFailurePathsAsync(KinesisService service)
+    {
+        _ = new SocketException((int)SocketError.TooManyOpenSockets).Message;
+        _ = new IOException("warm-up", new OverflowException()).ToString();
+        _ = new Microsoft.AspNetCore.Http.BadHttpRequestException("warm-up").ToString();
+        _ = new OperationCanceledException().ToString();
+        using var error = await service.HandleAsync(
+            new ApiRequest { Method = "POST", Target = "Kinesis_20131202.DescribeStreamSummary", ContentType = "application/x-amz-json-1.1", Body = "{}"u8.ToArray() },
+            CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One HTTP/1.1 request that fails and one HTTP/2 handshake through the real listener, for the
+    /// same reason as <see cref="WarmFailurePathsAsync"/>: the first connection loads the parsers.
+    /// </summary>
+    private static async Task WarmConnectionPathsAsync(Uri endpoint)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            using (var http1 = new Socket(SocketType.Stream, ProtocolType.Tcp))
+            {
+                await http1.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+                await http1.SendAsync("POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray(), timeout.Token).ConfigureAwait(false);
+                var buffer = new byte[4096];
+                while (await http1.ReceiveAsync(buffer, timeout.Token).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+
+            using var http2 = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await http2.ConnectAsync(endpoint.Host, endpoint.Port, timeout.Token).ConfigureAwait(false);
+            await http2.SendAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\u0004\0\0\0\0\0"u8.ToArray(), timeout.Token).ConfigureAwait(false);
+            await http2.ReceiveAsync(new byte[64], timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is SocketException or IOException or OperationCanceledException)
+        {
+            // Only a warm-up: serving does not depend on it.
+        }
     }
 
     private static IPAddress ParseAddress(string host) =>

@@ -26,4 +26,16 @@ public sealed record ServerOptions
 
     /// <summary>How long streams stay CREATING, DELETING or UPDATING (AWS: seconds; default 0 so tests never wait).</summary>
     public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Connections served at once; beyond it new ones are closed at once. Null: what RLIMIT_NOFILE
+    /// leaves after <see cref="ConnectionLimits.ReservedDescriptors"/>.
+    /// </summary>
+    public long? MaxConnections { get; init; }
+
+    /// <summary>Bytes of large response bodies that all connections together may hold while clients read them.</summary>
+    public long ResponseBudgetBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>How long a client may take to read one 64 KiB piece of an answer (or an answer may wait for the budget) before its connection is dropped.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
