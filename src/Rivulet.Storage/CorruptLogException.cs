@@ -1,9 +1,9 @@
 namespace Rivulet.Storage;
 
 /// <summary>
-/// Stored records failed their checksum or do not continue where they should: the bytes on disk are
-/// damaged. Thrown by reads, never for a torn tail (recovery cuts that off); the log never skips or
-/// serves damaged records.
+/// The files of a log do not fit together (a segment is missing where positions continue): the
+/// bytes on disk are damaged in a way reads cannot step over. Damaged frames inside a segment are
+/// reported and stepped over instead, and never served.
 /// </summary>
 public sealed class CorruptLogException : IOException
 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Rivulet.Storage.Local;
@@ -196,9 +197,41 @@ internal sealed partial class LocalShardLog
         index + 1 < _segments.Count ? Math.Min(_segments[index + 1].FirstPosition, limit) : limit;
 
     /// <summary>
+    /// Where a read goes on after a frame that fails its checks at <paramref name="offset"/>: damage
+    /// known there since recovery or an earlier read, or else the next whole frame
+    /// (<see cref="FrameResync"/>) or the end of the segment. New damage is reported once, naming the file
+    /// and offset. Called outside the log's lock with a lease on <paramref name="segment"/>.
+    /// </summary>
+    private DamagedRange StepOverDamage(Segment segment, long offset, long expectedPosition, long lastArrivalMs, long segmentEnd, string problem)
+    {
+        // The file may be longer than the acknowledged log (the active segment takes appends meanwhile);
+        // positions at or past the segment's end are not searched for. Damage that reached the end of
+        // the file when it was found is looked at again once the file has grown past it.
+        var length = segment.File.Length;
+        if (segment.TryGetDamageAt(offset, out var known) && (!known.ToEnd || length <= known.ResumeOffset))
+        {
+            return known;
+        }
+
+        var range = FrameResync.TryFind(segment.File, offset, length, expectedPosition, lastArrivalMs, segmentEnd, out var resumeOffset, out var resumePosition)
+            ? new DamagedRange(offset, resumeOffset, resumePosition)
+            : DamagedRange.RestOfSegment(offset, length);
+        if (segment.AddDamage(range))
+        {
+            _store.Report(range.ToEnd
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"rivulet storage: {_name}: {segment.Path} is damaged at byte {offset} ({problem}); no whole record follows in that segment, so reads step over positions {expectedPosition} to {segmentEnd - 1}")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"rivulet storage: {_name}: {segment.Path} is damaged at byte {offset} ({problem}); {DescribeLoss(expectedPosition, resumePosition)}, and reads go on at position {resumePosition} at byte {resumeOffset}"));
+        }
+
+        return range;
+    }
+
+    /// <summary>
     /// Walks frames forward from an index entry up to a limit, across segments, outside the log's
     /// lock (holding a lease on the segment it reads). Every frame must pass its CRC and hold the
-    /// position expected next; anything else within the acknowledged log is damage and throws.
+    /// position expected next; anything else is damage, which it steps over and reports.
     /// </summary>
     private sealed class LogScanner : IDisposable
     {
@@ -207,6 +240,7 @@ internal sealed partial class LocalShardLog
         private readonly FrameCursor _cursor;
         private Segment? _segment;
         private long _segmentEnd;
+        private long _lastArrivalMs = long.MinValue;
 
         /// <summary>Called under the log's lock.</summary>
         public LogScanner(LocalShardLog log, int segmentIndex, IndexEntry start, long limit)
@@ -231,27 +265,44 @@ internal sealed partial class LocalShardLog
                 return false;
             }
 
-            var segment = _segment!;
-            var offset = _cursor.Offset;
-            var status = _cursor.Next(out frame);
-            if (status != FrameStatus.Frame)
+            while (true)
             {
-                throw new CorruptLogException(segment.Path, offset, status switch
+                var segment = _segment!;
+                var offset = _cursor.Offset;
+                var status = _cursor.Next(out frame);
+                if (status == FrameStatus.Frame && frame.Position == Position)
                 {
+                    _lastArrivalMs = frame.ArrivalMs;
+                    Position++;
+                    return true;
+                }
+
+                var problem = status switch
+                {
+                    FrameStatus.Frame => $"the frame holds position {frame.Position} where position {Position} belongs",
                     FrameStatus.End => $"the file ends where position {Position} belongs",
                     FrameStatus.Short => $"the frame of position {Position} is cut short",
                     FrameStatus.BadChecksum => $"the frame of position {Position} fails its CRC-32C check",
                     _ => $"the frame of position {Position} has an impossible length",
-                });
-            }
+                };
 
-            if (frame.Position != Position)
-            {
-                throw new CorruptLogException(segment.Path, offset, $"the frame holds position {frame.Position} where position {Position} belongs");
-            }
+                var damage = _log.StepOverDamage(segment, offset, Position, _lastArrivalMs, _segmentEnd, problem);
+                if (damage.ToEnd)
+                {
+                    Position = _segmentEnd;
+                }
+                else
+                {
+                    Position = damage.ResumePosition;
+                    _cursor.Reset(segment.File, damage.ResumeOffset);
+                }
 
-            Position++;
-            return true;
+                if (Position >= _limit || (Position >= _segmentEnd && !TryMoveToNextSegment()))
+                {
+                    frame = default;
+                    return false;
+                }
+            }
         }
 
         public void Dispose()

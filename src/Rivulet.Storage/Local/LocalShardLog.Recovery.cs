@@ -10,11 +10,15 @@ internal sealed partial class LocalShardLog
     /// Opens a shard directory after a clean shutdown or a crash. Sealed segments load their index
     /// sidecar (a few KiB each) or, without a valid one, are scanned and get one. The last segment
     /// loads its checkpoint (the index of a prefix already synced; all of it after a clean close) and
-    /// is scanned frame by frame from there: the first frame that is short, has an impossible length,
-    /// fails its CRC or does not hold the next position is a torn tail from a crash, and it and
-    /// everything after it is cut off. Positions continue after the last valid record. A bad frame in
-    /// a sealed segment is not a torn tail (a segment is synced before the next one starts): it is
-    /// reported and kept, and reads that reach it throw <see cref="CorruptLogException"/>.
+    /// is scanned frame by frame from there.
+    ///
+    /// A frame that is short, has an impossible length, fails its CRC or does not hold the next
+    /// position is damage if whole frames follow it (<see cref="FrameResync"/>): it is reported with
+    /// its file and offset, reads step over it, and the records after it stay readable. A tear from a
+    /// crash can only be at the end, so a bad frame in the last segment that no whole frame follows is
+    /// a torn tail: it and everything after it is cut off. In a sealed segment (synced before the next
+    /// one started) it is damage to the end of that segment. Positions continue after the last valid
+    /// record, so none that was handed out is handed out again.
     /// </summary>
     public static LocalShardLog Recover(StoreContext store, string directory, string name)
     {
@@ -53,13 +57,12 @@ internal sealed partial class LocalShardLog
             log._nextPosition = log._acknowledgedNext = last.LastPosition + 1;
             for (var i = log._segments.Count - 1; i >= 0; i--)
             {
-                if (!log._segments[i].IsEmpty && !log._segments[i].Damaged)
+                if (!log._segments[i].IsEmpty)
                 {
                     log._lastArrivalMs = log._acknowledgedLastArrivalMs = log._segments[i].LastArrivalMs;
                     break;
                 }
             }
-
         }
 
         return log;
@@ -84,11 +87,6 @@ internal sealed partial class LocalShardLog
         if (problem is null)
         {
             segment.Recovered(valid);
-            if (!isLast)
-            {
-                segment.Seal();
-                TrySaveIndex(segment);
-            }
         }
         else if (isLast)
         {
@@ -104,34 +102,34 @@ internal sealed partial class LocalShardLog
         }
         else
         {
-            segment.MarkDamaged(length, long.MaxValue);
+            segment.Recovered(length);
+            segment.AddDamage(DamagedRange.RestOfSegment(valid, length));
             _store.Report(string.Create(CultureInfo.InvariantCulture,
-                $"rivulet storage: {_name}: {path} is damaged at byte {valid} ({problem}); records from position {segment.LastPosition + 1} to the end of that segment cannot be read and reads that reach them will fail"));
+                $"rivulet storage: {_name}: {path} is damaged from byte {valid} to its end ({problem}); the records held there, from position {segment.LastPosition + 1} up to the next segment's first, are lost and reads step over them"));
+        }
+
+        if (!isLast)
+        {
+            segment.Seal();
+
+            // A damaged segment keeps no sidecar, so every start scans it again and reports the damage.
+            if (segment.Damage.Length == 0)
+            {
+                TrySaveIndex(segment);
+            }
         }
     }
 
-    /// <summary>Checks that each segment starts where the one before it ends, and bounds the arrival times of damaged segments.</summary>
+    /// <summary>Checks that each segment starts where the one before it ends, unless the one before is damaged to its end.</summary>
     private void CheckContinuity()
     {
         for (var i = 1; i < _segments.Count; i++)
         {
             var previous = _segments[i - 1];
             var current = _segments[i];
-            if (previous.Damaged)
-            {
-                var bound = long.MaxValue;
-                for (var j = i; j < _segments.Count; j++)
-                {
-                    if (!_segments[j].IsEmpty && !_segments[j].Damaged)
-                    {
-                        bound = _segments[j].FirstArrivalMs;
-                        break;
-                    }
-                }
-
-                previous.MarkDamaged(previous.Length, bound);
-            }
-            else if (previous.LastPosition + 1 != current.FirstPosition)
+            var damage = previous.Damage;
+            var lostToEnd = damage.Length > 0 && damage[^1].ToEnd;
+            if (previous.LastPosition + 1 != current.FirstPosition && !lostToEnd)
             {
                 _store.Report(string.Create(CultureInfo.InvariantCulture,
                     $"rivulet storage: {_name}: {previous.Path} ends at position {previous.LastPosition} but {current.Path} starts at position {current.FirstPosition}; reads across that point will fail"));
@@ -139,43 +137,65 @@ internal sealed partial class LocalShardLog
         }
     }
 
-    /// <summary>Checks and indexes frames from <see cref="Segment.Length"/> (0, or where a checkpoint ends) to the first bad one or the end.</summary>
+    /// <summary>
+    /// Checks and indexes frames from <see cref="Segment.Length"/> (0, or where a checkpoint ends) to
+    /// the end, stepping over damage that whole frames follow; returns where the last whole frame
+    /// ends and, when a bad frame is not followed by any, what is wrong with it.
+    /// </summary>
     private (long Valid, string? Problem) Scan(Segment segment, long length)
     {
         using var cursor = new FrameCursor(segment.File, segment.Length, RecoveryBufferBytes, length);
         var expected = segment.LastPosition + 1;
         var lastArrival = segment.IsEmpty ? long.MinValue : segment.LastArrivalMs;
+        var resumed = false;
         while (true)
         {
             var offset = cursor.Offset;
             var status = cursor.Next(out var frame);
-            switch (status)
+            if (status == FrameStatus.End)
             {
-                case FrameStatus.End:
-                    return (offset, null);
-                case FrameStatus.Short:
-                    return (offset, "a frame cut short");
-                case FrameStatus.BadLength:
-                    return (offset, "an impossible frame length");
-                case FrameStatus.BadChecksum:
-                    return (offset, "a frame failing its CRC-32C check");
+                return (offset, null);
             }
 
-            if (frame.Position != expected)
+            var problem = status switch
             {
-                return (offset, string.Create(CultureInfo.InvariantCulture, $"position {frame.Position} where {expected} belongs"));
+                FrameStatus.Short => "a frame cut short",
+                FrameStatus.BadLength => "an impossible frame length",
+                FrameStatus.BadChecksum => "a frame failing its CRC-32C check",
+                _ when frame.Position != expected => string.Create(CultureInfo.InvariantCulture, $"position {frame.Position} where {expected} belongs"),
+                _ when frame.ArrivalMs < lastArrival => "an arrival time earlier than the record before",
+                _ => null,
+            };
+
+            if (problem is null)
+            {
+                // The first frame after damage gets an index entry, so reads of later positions start past the damage.
+                segment.Add(frame.Position, frame.ArrivalMs, offset, _store.Options.IndexIntervalBytes, indexed: resumed);
+                lastArrival = frame.ArrivalMs;
+                expected++;
+                resumed = false;
+                continue;
             }
 
-            if (frame.ArrivalMs < lastArrival)
+            if (!FrameResync.TryFind(segment.File, offset, length, expected, lastArrival, long.MaxValue, out var resumeOffset, out var resumePosition))
             {
-                return (offset, "an arrival time earlier than the record before");
+                return (offset, problem);
             }
 
-            segment.Add(frame.Position, frame.ArrivalMs, offset, _store.Options.IndexIntervalBytes);
-            lastArrival = frame.ArrivalMs;
-            expected++;
+            segment.AddDamage(new DamagedRange(offset, resumeOffset, resumePosition));
+            _store.Report(string.Create(CultureInfo.InvariantCulture,
+                $"rivulet storage: {_name}: {segment.Path} is damaged at byte {offset} ({problem}); {DescribeLoss(expected, resumePosition)}, and the records from position {resumePosition} at byte {resumeOffset} on are kept"));
+            cursor.Reset(segment.File, resumeOffset, length);
+            expected = resumePosition;
+            resumed = true;
         }
     }
+
+    private static string DescribeLoss(long first, long resume) => resume == first
+        ? "no record is lost"
+        : resume == first + 1
+            ? string.Create(CultureInfo.InvariantCulture, $"the record of position {first} is lost")
+            : string.Create(CultureInfo.InvariantCulture, $"the records of positions {first} to {resume - 1} are lost");
 
     private void TrySaveIndex(Segment segment)
     {

@@ -11,6 +11,8 @@ internal sealed class Segment
     private IndexEntry[] _entries;
     private int _count;
     private int _references = 1;
+    private readonly Lock _damageLock = new();
+    private DamagedRange[] _damage = [];
 
     public Segment(string path, long firstPosition, ILogFile file)
     {
@@ -50,20 +52,20 @@ internal sealed class Segment
 
     public bool Retired { get; private set; }
 
-    /// <summary>Recovery found a bad frame in this sealed segment; reads that reach it throw <see cref="CorruptLogException"/>.</summary>
-    public bool Damaged { get; private set; }
+    /// <summary>Damage found in this segment so far, in file order; replaced whole, so readers take it without the log's lock.</summary>
+    public DamagedRange[] Damage => Volatile.Read(ref _damage);
 
     public ReadOnlySpan<IndexEntry> Index => _entries.AsSpan(0, _count);
 
-    /// <summary>Records a frame just written at <paramref name="offset"/>.</summary>
-    public void Add(long position, long arrivalMs, long offset, int indexIntervalBytes)
+    /// <summary>Records a frame just written (or found by recovery) at <paramref name="offset"/>; <paramref name="indexed"/> gives it an index entry whatever the interval.</summary>
+    public void Add(long position, long arrivalMs, long offset, int indexIntervalBytes, bool indexed = false)
     {
         if (IsEmpty)
         {
             FirstArrivalMs = arrivalMs;
         }
 
-        if (_count == 0 || offset - _entries[_count - 1].Offset >= indexIntervalBytes)
+        if (_count == 0 || indexed || offset - _entries[_count - 1].Offset >= indexIntervalBytes)
         {
             if (_count == _entries.Length)
             {
@@ -92,19 +94,40 @@ internal sealed class Segment
     public void Recovered(long length) => Length = AcknowledgedLength = SyncedLength = length;
 
     /// <summary>
-    /// Keeps a sealed segment whose frames go bad at some point: readers that reach that point fail
-    /// loudly. Its newest arrival becomes <paramref name="arrivalBoundMs"/> (the next segment's first),
-    /// so that a time search never skips the damage unless everything in it is older than asked for.
+    /// Notes damage starting at <paramref name="range"/>'s offset, or what is now known about damage
+    /// found there before; false when exactly that was known, so that each finding is reported once.
     /// </summary>
-    public void MarkDamaged(long fileLength, long arrivalBoundMs)
+    public bool AddDamage(DamagedRange range)
     {
-        Damaged = true;
-        Length = AcknowledgedLength = SyncedLength = fileLength;
-        LastArrivalMs = arrivalBoundMs;
-        if (_count == 0)
+        lock (_damageLock)
         {
-            _entries[_count++] = new IndexEntry(FirstPosition, 0, 0);
+            var known = _damage;
+            if (Array.IndexOf(known, range) >= 0)
+            {
+                return false;
+            }
+
+            DamagedRange[] updated = [.. known.Where(existing => existing.Offset != range.Offset), range];
+            Array.Sort(updated, static (a, b) => a.Offset.CompareTo(b.Offset));
+            Volatile.Write(ref _damage, updated);
+            return true;
         }
+    }
+
+    /// <summary>The damage known to start at <paramref name="offset"/>, if any.</summary>
+    public bool TryGetDamageAt(long offset, out DamagedRange range)
+    {
+        foreach (var known in Damage)
+        {
+            if (known.Offset == offset)
+            {
+                range = known;
+                return true;
+            }
+        }
+
+        range = default;
+        return false;
     }
 
     /// <summary>Forgets frames past <paramref name="length"/> after a failed write or sync.</summary>
@@ -193,4 +216,16 @@ internal sealed class Segment
             Release();
         }
     }
+}
+
+/// <summary>
+/// Bytes of a segment from <see cref="Offset"/> (where a frame fails its checks) to
+/// <see cref="ResumeOffset"/> (where whole frames start again, at <see cref="ResumePosition"/>), which
+/// reads step over. <see cref="ToEnd"/> when no frame starts again: the rest of the segment is lost.
+/// </summary>
+internal readonly record struct DamagedRange(long Offset, long ResumeOffset, long ResumePosition)
+{
+    public bool ToEnd => ResumePosition == long.MaxValue;
+
+    public static DamagedRange RestOfSegment(long offset, long fileLength) => new(offset, fileLength, long.MaxValue);
 }

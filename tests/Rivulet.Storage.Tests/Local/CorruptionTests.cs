@@ -1,34 +1,41 @@
-using System.Text;
+using System.Globalization;
 using Rivulet.Storage.Local;
 
 namespace Rivulet.Storage.Tests.Local;
 
-/// <summary>Damage inside the log (not at its tail) is never skipped and never served: reads that reach it fail naming the file.</summary>
+/// <summary>
+/// Damage inside a sealed segment (not at the log's tail) costs the records it hit and nothing else:
+/// it is reported naming the file and offset, reads step over it, and no damaged record is served.
+/// </summary>
 public sealed class CorruptionTests : LocalStoreTestBase
 {
     private const int Count = 200;
 
     [Fact]
-    public async Task A_flipped_bit_in_a_sealed_segment_fails_reads_that_reach_it_naming_the_file()
+    public async Task A_flipped_bit_in_a_sealed_segment_is_stepped_over_by_reads_and_reported_once_naming_the_file()
     {
-        var (damaged, firstDamaged) = await WriteAndDamageSealedSegmentAsync(keepIndex: true);
+        var (damaged, firstDamaged, offset) = await WriteAndDamageSealedSegmentAsync(keepIndex: true);
 
         var (store, log) = await OpenWithStreamAsync();
         await using (store)
         {
             Assert.Empty(Errors); // its index sidecar is intact, so opening does not read the segment
 
-            var failure = await Assert.ThrowsAsync<CorruptLogException>(() => ReadAllAsync(log));
-            Assert.Equal(damaged, failure.FilePath);
-            Assert.Contains(damaged, failure.Message, StringComparison.Ordinal);
-            await AssertUndamagedPartsReadAsync(log, firstDamaged);
+            await AssertHoldsAllButAsync(log, Count, firstDamaged + 2);
+            var line = Assert.Single(Errors);
+            Assert.Contains(damaged, line, StringComparison.Ordinal);
+            Assert.Contains($"byte {offset}", line, StringComparison.Ordinal);
+
+            await AssertHoldsAllButAsync(log, Count, firstDamaged + 2);
+            Assert.Single(Errors); // found once, stepped over from then on without another report
+            await AssertLaterPartsReadAsync(log, firstDamaged);
         }
     }
 
     [Fact]
-    public async Task A_damaged_sealed_segment_without_its_index_is_reported_at_open_and_still_fails_reads()
+    public async Task A_damaged_sealed_segment_without_its_index_is_reported_at_open_and_the_rest_of_it_reads()
     {
-        var (damaged, firstDamaged) = await WriteAndDamageSealedSegmentAsync(keepIndex: false);
+        var (damaged, firstDamaged, offset) = await WriteAndDamageSealedSegmentAsync(keepIndex: false);
 
         var (store, log) = await OpenWithStreamAsync();
         await using (store)
@@ -36,25 +43,55 @@ public sealed class CorruptionTests : LocalStoreTestBase
             var line = Assert.Single(Errors);
             Assert.Contains(damaged, line, StringComparison.Ordinal);
             Assert.Contains("damaged", line, StringComparison.Ordinal);
+            Assert.Contains($"byte {offset}", line, StringComparison.Ordinal);
             Assert.Equal(new FileInfo(damaged).Length, File.ReadAllBytes(damaged).Length); // kept whole, not cut
 
-            var failure = await Assert.ThrowsAsync<CorruptLogException>(() => ReadAllAsync(log));
-            Assert.Equal(damaged, failure.FilePath);
-            await AssertUndamagedPartsReadAsync(log, firstDamaged);
+            await AssertHoldsAllButAsync(log, Count, firstDamaged + 2);
+            Assert.Single(Errors);
+            await AssertLaterPartsReadAsync(log, firstDamaged);
+        }
+
+        // Without a sidecar of its own, the damaged segment is scanned and reported at every start.
+        Errors.Clear();
+        var (again, log2) = await OpenWithStreamAsync();
+        await using (again)
+        {
+            Assert.Contains(damaged, Assert.Single(Errors), StringComparison.Ordinal);
+            await AssertHoldsAllButAsync(log2, Count + 1, firstDamaged + 2);
         }
     }
 
     [Fact]
-    public async Task A_time_search_fails_on_damage_it_cannot_rule_out_and_passes_damage_that_is_all_older()
+    public async Task A_sealed_segment_damaged_in_its_last_frame_loses_only_that_record()
     {
-        var (damaged, firstDamaged) = await WriteAndDamageSealedSegmentAsync(keepIndex: false);
+        var (store, log) = await OpenWithStreamAsync();
+        await AppendEveryMillisecondAsync(log);
+        await store.DisposeAsync();
+        var damaged = SegmentFiles()[1];
+        var frames = SegmentFile.FrameOffsets(damaged);
+        SegmentFile.FlipBit(damaged, frames[^1] + 30);
+        File.Delete(Path.ChangeExtension(damaged, ".idx"));
+        var lastOfSegment = long.Parse(Path.GetFileNameWithoutExtension(SegmentFiles()[2]), CultureInfo.InvariantCulture) - 1;
+
+        var (reopened, again) = await OpenWithStreamAsync();
+        await using (reopened)
+        {
+            Assert.Contains(damaged, Assert.Single(Errors), StringComparison.Ordinal);
+            await AssertHoldsAllButAsync(again, Count, lastOfSegment);
+        }
+    }
+
+    [Fact]
+    public async Task A_time_search_steps_over_a_lost_record_to_the_next_one()
+    {
+        var (_, firstDamaged, _) = await WriteAndDamageSealedSegmentAsync(keepIndex: false);
 
         var (store, log) = await OpenWithStreamAsync();
         await using (store)
         {
-            // Record p arrived at CreatedAtMs + p; the damaged frame holds position firstDamaged + 2.
-            var failure = await Assert.ThrowsAsync<CorruptLogException>(async () => await log.FindPositionByTimeAsync(CreatedAtMs + firstDamaged + 2, default));
-            Assert.Equal(damaged, failure.FilePath);
+            // Record p arrived at CreatedAtMs + p; the damaged frame held position firstDamaged + 2.
+            Assert.Equal(firstDamaged + 3, await log.FindPositionByTimeAsync(CreatedAtMs + firstDamaged + 2, default));
+            Assert.Equal(firstDamaged + 1, await log.FindPositionByTimeAsync(CreatedAtMs + firstDamaged + 1, default));
             Assert.Equal(Count - 1, await log.FindPositionByTimeAsync(CreatedAtMs + Count - 1, default));
             Assert.Equal(Count, await log.FindPositionByTimeAsync(Clock.Now + 1, default));
         }
@@ -73,16 +110,20 @@ public sealed class CorruptionTests : LocalStoreTestBase
         Assert.Contains(Errors, line => line.Contains(meta, StringComparison.Ordinal));
     }
 
-    /// <summary>Writes records over several segments with every record arriving 1 ms after the last, flips a bit in the third frame of the second segment, and returns that segment and the first position it holds.</summary>
-    private async Task<(string Path, long FirstPosition)> WriteAndDamageSealedSegmentAsync(bool keepIndex)
+    private async Task AppendEveryMillisecondAsync(IShardLog log)
     {
-        var (store, log) = await OpenWithStreamAsync();
         for (var i = 0; i < Count; i++)
         {
             await log.AppendAsync(new[] { Record(i) }, default);
             Clock.Advance(1);
         }
+    }
 
+    /// <summary>Writes records over several segments with every record arriving 1 ms after the last, flips a bit in the third frame of the second segment, and returns that segment, the first position it holds and the damaged frame's offset.</summary>
+    private async Task<(string Path, long FirstPosition, long Offset)> WriteAndDamageSealedSegmentAsync(bool keepIndex)
+    {
+        var (store, log) = await OpenWithStreamAsync();
+        await AppendEveryMillisecondAsync(log);
         await store.DisposeAsync();
         var segments = SegmentFiles();
         Assert.True(segments.Length >= 4);
@@ -94,16 +135,14 @@ public sealed class CorruptionTests : LocalStoreTestBase
             File.Delete(Path.ChangeExtension(damaged, ".idx"));
         }
 
-        return (damaged, long.Parse(Path.GetFileNameWithoutExtension(damaged), System.Globalization.CultureInfo.InvariantCulture));
+        return (damaged, long.Parse(Path.GetFileNameWithoutExtension(damaged), CultureInfo.InvariantCulture), frames[2]);
     }
 
-    /// <summary>Records before the damaged frame and in later segments still read; appends go on at the next position.</summary>
-    private static async Task AssertUndamagedPartsReadAsync(IShardLog log, long firstDamaged)
+    /// <summary>Reads starting inside the damaged segment, past the damage, and in later segments work; appends go on at the next position.</summary>
+    private static async Task AssertLaterPartsReadAsync(IShardLog log, long firstDamaged)
     {
-        var before = await log.ReadAsync(new ReadRequest(0, (int)firstDamaged + 2, long.MaxValue, 0), default);
-        Assert.Equal(firstDamaged + 2, before.Records.Count);
-        Assert.Equal(Payload((int)firstDamaged + 1), Encoding.UTF8.GetString(before.Records[^1].Data.Span));
-        await Assert.ThrowsAsync<CorruptLogException>(async () => await log.ReadAsync(new ReadRequest(firstDamaged + 2, 1, long.MaxValue, 0), default));
+        var after = await log.ReadAsync(new ReadRequest(firstDamaged + 2, 2, long.MaxValue, 0), default);
+        Assert.Equal([firstDamaged + 3, firstDamaged + 4], after.Records.Select(r => r.Position));
 
         var later = await ReadAllAsync(log, Count - 5);
         Assert.Equal(Enumerable.Range(Count - 5, 5).Select(i => (long)i), later.Select(r => r.Position));

@@ -112,4 +112,19 @@ public abstract class LocalStoreTestBase : IDisposable
 
         Assert.Equal(count, log.Tail.NextPosition);
     }
+
+    /// <summary>Asserts the log holds records 0 … count − 1 as <see cref="Record"/> made them, except the <paramref name="lost"/> positions.</summary>
+    protected static async Task AssertHoldsAllButAsync(IShardLog log, int count, params long[] lost)
+    {
+        var all = await ReadAllAsync(log);
+        var expected = Enumerable.Range(0, count).Select(i => (long)i).Except(lost).ToList();
+        Assert.Equal(expected, all.Select(r => r.Position));
+        foreach (var record in all)
+        {
+            Assert.Equal($"key-{record.Position}", record.PartitionKey);
+            Assert.Equal(Payload((int)record.Position), Encoding.UTF8.GetString(record.Data.Span));
+        }
+
+        Assert.Equal(count, log.Tail.NextPosition);
+    }
 }

@@ -54,18 +54,38 @@ public sealed class TornTailTests : LocalStoreTestBase
     }
 
     [Fact]
-    public async Task A_flipped_bit_in_the_last_segment_cuts_the_log_at_that_frame()
+    public async Task A_flipped_bit_in_the_last_frame_of_the_last_segment_is_a_torn_tail()
+    {
+        var last = await WriteAndCloseAsync();
+        var frames = SegmentFile.FrameOffsets(last);
+        SegmentFile.FlipBit(last, frames[^1] + 30);
+
+        await ReopenAndExpectAsync(Count - 1, last, frames[^1]);
+    }
+
+    [Fact]
+    public async Task A_flipped_bit_before_the_last_frame_is_damage_not_a_tear_and_the_last_record_stays()
     {
         var last = await WriteAndCloseAsync();
         var frames = SegmentFile.FrameOffsets(last);
         Assert.True(frames.Count >= 3, "the last segment should hold a few frames");
+        var length = new FileInfo(last).Length;
         SegmentFile.FlipBit(last, frames[^2] + 30);
 
-        await ReopenAndExpectAsync(Count - 2, last, frames[^2]);
+        var (store, log) = await OpenWithStreamAsync();
+        await using (store)
+        {
+            var line = Assert.Single(Errors);
+            Assert.DoesNotContain("torn tail", line, StringComparison.Ordinal);
+            Assert.Contains($"{last} is damaged at byte {frames[^2]}", line, StringComparison.Ordinal);
+            Assert.Equal(length, new FileInfo(last).Length);
+            await AssertHoldsAllButAsync(log, Count, Count - 2);
+            Assert.Equal(Count, (await log.AppendAsync(new[] { Record(Count) }, default)).FirstPosition);
+        }
     }
 
     [Fact]
-    public async Task A_flipped_bit_in_the_checkpointed_part_of_the_last_segment_is_damage_reported_on_read()
+    public async Task A_flipped_bit_in_the_checkpointed_part_of_the_last_segment_is_damage_reported_and_stepped_over_on_read()
     {
         var (store, log) = await OpenWithStreamAsync();
         await AppendAsync(log, 0, Count);
@@ -79,9 +99,26 @@ public sealed class TornTailTests : LocalStoreTestBase
         {
             Assert.Empty(Errors);
             Assert.Equal(Count, again.Tail.NextPosition);
-            var failure = await Assert.ThrowsAsync<CorruptLogException>(() => ReadAllAsync(again));
-            Assert.Equal(last, failure.FilePath);
-            Assert.Equal(frames[^2], failure.Offset);
+            await AssertHoldsAllButAsync(again, Count, Count - 2);
+            Assert.Contains($"{last} is damaged at byte {frames[^2]}", Assert.Single(Errors), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Damage_found_at_the_end_of_the_active_segment_does_not_hide_records_appended_after_it()
+    {
+        var (store, log) = await OpenWithStreamAsync(segmentBytes: 1 << 20);
+        await AppendAsync(log, 0, 20);
+        await store.DisposeAsync();
+        var last = SegmentFiles()[^1];
+        SegmentFile.FlipBit(last, SegmentFile.FrameOffsets(last)[^1] + 30); // inside the close-time checkpoint
+
+        var (reopened, again) = await OpenWithStreamAsync(segmentBytes: 1 << 20);
+        await using (reopened)
+        {
+            await AssertHoldsAllButAsync(again, 20, 19);
+            await AppendAsync(again, 20, 5);
+            await AssertHoldsAllButAsync(again, 25, 19);
         }
     }
 
