@@ -15,6 +15,7 @@ internal sealed partial class LocalShardLog
         ShardTail tail;
         lock (_gate)
         {
+            ThrowIfUnavailableLocked();
             tail = new ShardTail(_acknowledgedNext, _acknowledgedLastArrivalMs);
             from = Math.Max(request.FromPosition, FirstKeptLocked());
             if (_closed || from >= _acknowledgedNext || request.MaxRecords <= 0)
@@ -73,6 +74,7 @@ internal sealed partial class LocalShardLog
         LogScanner scanner;
         lock (_gate)
         {
+            ThrowIfUnavailableLocked();
             var first = FirstKeptLocked();
             if (_closed || first >= _acknowledgedNext || !TryLocateLocked(first, timestampMs, out var segmentIndex, out var start))
             {
@@ -130,6 +132,14 @@ internal sealed partial class LocalShardLog
         }
 
         return new(firstKept);
+    }
+
+    private void ThrowIfUnavailableLocked()
+    {
+        if (_unavailable is { } reason)
+        {
+            throw new IOException(reason);
+        }
     }
 
     private long FirstKeptLocked() => _segments.Count > 0 ? _segments[0].FirstPosition : _acknowledgedNext;

@@ -132,7 +132,7 @@ internal sealed partial class LocalShardLog
             if (previous.LastPosition + 1 != current.FirstPosition && !lostToEnd)
             {
                 _store.Report(string.Create(CultureInfo.InvariantCulture,
-                    $"rivulet storage: {_name}: {previous.Path} ends at position {previous.LastPosition} but {current.Path} starts at position {current.FirstPosition}; reads across that point will fail"));
+                    $"rivulet storage: {_name}: {previous.Path} ends at position {previous.LastPosition} but {current.Path} starts at position {current.FirstPosition}; reads step over what is missing between them"));
             }
         }
     }

@@ -39,6 +39,9 @@ internal sealed partial class LocalShardLog : IShardLog
     private bool _closing;
     private bool _closed;
 
+    /// <summary>Why the log could not be opened: reads fail with it rather than answer as if the shard were empty.</summary>
+    private string? _unavailable;
+
     /// <summary>What appends get once the log is closing: a storage failure, or <see cref="AppendStatus.StreamDeleted"/>.</summary>
     private AppendResult _refusal = AppendResult.Failed("the log is closed");
 
@@ -104,7 +107,7 @@ internal sealed partial class LocalShardLog : IShardLog
     /// <summary>A log that refuses appends as a storage failure: the stream's metadata is damaged.</summary>
     public static LocalShardLog Unavailable(StoreContext store, string reason)
     {
-        var log = new LocalShardLog(store, "", "");
+        var log = new LocalShardLog(store, "", "") { _unavailable = reason };
         log.Close(reason);
         return log;
     }

@@ -363,7 +363,19 @@ public sealed class LocalStreamStore : IStreamStore
         try
         {
             Parallel.ForEach(shards, new ParallelOptions { CancellationToken = cancellationToken }, shard =>
-                _logs[shard.Id] = LocalShardLog.Recover(_store, shard.Directory, DisplayName(shard.Id)));
+            {
+                try
+                {
+                    _logs[shard.Id] = LocalShardLog.Recover(_store, shard.Directory, DisplayName(shard.Id));
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // One shard whose files cannot be read must not keep every other stream from serving.
+                    var reason = $"the shard log in {shard.Directory} could not be opened: {exception.Message}";
+                    _store.Report($"rivulet storage: {DisplayName(shard.Id)}: {reason}; it answers errors until the server is restarted with it readable");
+                    _logs[shard.Id] = LocalShardLog.Unavailable(_store, reason);
+                }
+            });
         }
         catch (AggregateException exception) when (exception.InnerExceptions.Count > 0)
         {
