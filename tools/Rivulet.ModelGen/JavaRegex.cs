@@ -46,6 +46,9 @@ internal static class JavaRegex
         ('w', true) => JavaWordCharacters,
         ('W', false) => $"[^{JavaWordCharacters}]",
 
+        // Java takes any escaped non-letter literally; .NET refuses an escaped underscore.
+        ('_', _) => "_",
+
         // Any other letter or digit escape may mean something else in .NET: refuse rather than guess.
         _ when char.IsAsciiLetterOrDigit(escaped) =>
             throw new NotSupportedException($"Pattern {pattern} uses \\{escaped}, which the generator does not translate."),

@@ -24,11 +24,16 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
     public async ValueTask<PutRecordOutput> ExecuteAsync(RequestContext context, PutRecordInput input, CancellationToken cancellationToken)
     {
         var stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
-        var size = RecordRules.SizeOf(input.Data!, input.PartitionKey!);
+        var errors = new ValidationErrors();
+        RecordRules.RequirePartitionKey(input.PartitionKey, "partitionKey", errors);
+        var size = RecordRules.SizeOf(input.Data!, input.PartitionKey);
         if (size > RecordRules.MaxRecordBytes(stream))
         {
-            var errors = new ValidationErrors();
             errors.MaxLength("data", RecordRules.MaxRecordBytes(stream));
+        }
+
+        if (errors.HasErrors)
+        {
             throw ApiErrors.ValidationFailed(errors);
         }
 

@@ -43,7 +43,8 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                sizes[i] = RecordRules.SizeOf(entry.Data!, entry.PartitionKey!);
+                RecordRules.RequirePartitionKey(entry.PartitionKey, PartitionKeyPath(i), errors);
+                sizes[i] = RecordRules.SizeOf(entry.Data!, entry.PartitionKey);
                 totalBytes += sizes[i];
                 if (sizes[i] > maxRecordBytes)
                 {
@@ -187,6 +188,8 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
 
         return failed;
     }
+
+    private static string PartitionKeyPath(int index) => string.Create(CultureInfo.InvariantCulture, $"records.{index + 1}.member.partitionKey");
 
     private static string DataPath(int index) => string.Create(CultureInfo.InvariantCulture, $"records.{index + 1}.member.data");
 }

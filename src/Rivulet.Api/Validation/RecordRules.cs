@@ -1,5 +1,6 @@
 using System.Text;
 using Rivulet.Api.Records;
+using Rivulet.Protocol.Validation;
 using Rivulet.Storage;
 
 namespace Rivulet.Api.Validation;
@@ -13,8 +14,21 @@ internal static class RecordRules
     /// <summary>The stream's maximum record size in bytes: data plus partition key (UTF-8) must fit; AWS reports it on the data member.</summary>
     public static int MaxRecordBytes(StreamMetadata stream) => stream.MaxRecordSizeInKiB * 1024;
 
-    public static int SizeOf(byte[] data, string partitionKey) =>
-        data.Length + Encoding.UTF8.GetByteCount(partitionKey);
+    public static int SizeOf(byte[] data, string? partitionKey) =>
+        data.Length + (partitionKey is null ? 0 : Encoding.UTF8.GetByteCount(partitionKey));
+
+    /// <summary>
+    /// The model lets a record go without a partition key, for streams that place records themselves;
+    /// a stream placed by partition key (every stream's default) still needs one, and says so as the
+    /// model's own check did.
+    /// </summary>
+    public static void RequirePartitionKey(string? partitionKey, string path, ValidationErrors errors)
+    {
+        if (partitionKey is null)
+        {
+            errors.MustNotBeNull(path);
+        }
+    }
 
     /// <summary>The hash key that places the record: ExplicitHashKey when given, else the partition key's MD5.</summary>
     public static UInt128 HashKeyOf(string partitionKey, string? explicitHashKey)

@@ -111,11 +111,22 @@ public sealed class PutRecordTests
     }
 
     [Fact]
-    public async Task Missing_key_and_data_are_reported_together_in_AWS_order()
+    public async Task Missing_data_is_reported_before_the_stream_is_looked_up()
     {
         var reply = await _api.ErrorAsync("PutRecord", new { StreamName = "s" }, "ValidationException");
 
-        Assert.Equal("2 validation errors detected: Value at 'partitionKey' failed to satisfy constraint: Member must not be null; Value at 'data' failed to satisfy constraint: Member must not be null.", reply.Message);
+        Assert.Equal("1 validation error detected: Value at 'data' failed to satisfy constraint: Member must not be null.", reply.Message);
+    }
+
+    [Fact]
+    public async Task A_stream_placed_by_partition_key_still_requires_one()
+    {
+        await _api.ErrorAsync("PutRecord", new { StreamName = "s", Data = "AA==" }, "ResourceNotFoundException");
+        await _api.CreateStreamAsync("s");
+
+        var reply = await _api.ErrorAsync("PutRecord", new { StreamName = "s", Data = "AA==" }, "ValidationException");
+
+        Assert.Equal("1 validation error detected: Value at 'partitionKey' failed to satisfy constraint: Member must not be null.", reply.Message);
     }
 
     [Fact]

@@ -89,9 +89,14 @@ public sealed class PutRecordsTests
     public async Task Missing_members_are_reported_with_their_list_position()
     {
         var reply = await _api.ErrorAsync("PutRecords", new { StreamName = "s", Records = new object[] { new { Data = "AA==" }, new { PartitionKey = "k" } } }, "ValidationException");
+        Assert.Equal("1 validation error detected: Value at 'records.2.member.data' failed to satisfy constraint: Member must not be null.", reply.Message);
 
-        Assert.Contains("Value at 'records.1.member.partitionKey' failed to satisfy constraint: Member must not be null", reply.Message);
-        Assert.Contains("Value at 'records.2.member.data' failed to satisfy constraint: Member must not be null", reply.Message);
+        await _api.CreateStreamAsync("s");
+        reply = await _api.ErrorAsync("PutRecords", new { StreamName = "s", Records = new object[] { new { Data = "AA==" }, new { PartitionKey = "k", Data = "AA==" }, new { Data = "AA==" } } }, "ValidationException");
+        Assert.Equal(
+            "2 validation errors detected: Value at 'records.1.member.partitionKey' failed to satisfy constraint: Member must not be null; "
+            + "Value at 'records.3.member.partitionKey' failed to satisfy constraint: Member must not be null.",
+            reply.Message);
     }
 
     private async Task<Dictionary<(string ShardId, string SequenceNumber), string>> ReadAllAsync(string stream, int shards)

@@ -30,8 +30,8 @@ public sealed class GeneratedCodeTests
     {
         var files = ModelGenerator.Generate(File.ReadAllText(ModelPath));
 
-        // 98 structures, less 16 exceptions and the event stream.
-        Assert.Equal(81 + 2, files.Count);
+        // 132 structures, less 17 exceptions and the event stream.
+        Assert.Equal(114 + 2, files.Count);
         Assert.Contains("PutRecordsInput.g.cs", files.Keys);
         Assert.Contains("SubscribeToShardEvent.g.cs", files.Keys);
         Assert.DoesNotContain("ResourceNotFoundException.g.cs", files.Keys);
@@ -45,6 +45,7 @@ public sealed class GeneratedCodeTests
         Assert.Equal("0|([1-9][0-9]{0,38})", JavaRegex.ToDotNet(@"0|([1-9]\d{0,38})"));
         Assert.Equal(@"stream/[^ \t\n\x0B\f\r]+", JavaRegex.ToDotNet(@"stream/\S+"));
         Assert.Equal(@"a[^\n\r\u0085\u2028\u2029]*[.-]", JavaRegex.ToDotNet("a.*[.-]"));
+        Assert.Equal(@"[a-zA-Z0-9\._]+", JavaRegex.ToDotNet(@"[a-zA-Z0-9\.\_]+"));
         Assert.Throws<NotSupportedException>(() => JavaRegex.ToDotNet(@"\p{L}"));
     }
 

@@ -10,7 +10,7 @@ public sealed class KinesisOperationsTests
     {
         var operations = Enum.GetValues<KinesisOperation>();
 
-        Assert.Equal(39, operations.Length);
+        Assert.Equal(45, operations.Length);
         foreach (var operation in operations)
         {
             Assert.True(KinesisOperations.TryParse(Encoding.UTF8.GetBytes(KinesisOperations.Name(operation)), out var parsed));
@@ -45,7 +45,7 @@ public sealed class KinesisOperationsTests
     }
 
     [Fact]
-    public void Seventeen_operations_answer_with_an_empty_body()
+    public void Nineteen_operations_answer_with_an_empty_body()
     {
         var withoutOutput = Enum.GetValues<KinesisOperation>().Where(operation => !KinesisOperations.HasOutput(operation)).ToHashSet();
 
@@ -57,8 +57,9 @@ public sealed class KinesisOperationsTests
             KinesisOperation.UntagResource, KinesisOperation.PutResourcePolicy, KinesisOperation.DeleteResourcePolicy,
             KinesisOperation.IncreaseStreamRetentionPeriod, KinesisOperation.DecreaseStreamRetentionPeriod,
             KinesisOperation.StartStreamEncryption, KinesisOperation.StopStreamEncryption, KinesisOperation.DeregisterStreamConsumer,
+            KinesisOperation.DeleteChannel, KinesisOperation.UpdateStreamRecordDistributionStrategy,
         ];
-        Assert.Equal(17, withoutOutput.Count);
+        Assert.Equal(19, withoutOutput.Count);
         Assert.True(withoutOutput.SetEquals(expected));
         Assert.Null(KinesisOperations.OutputShapeName(KinesisOperation.CreateStream));
     }

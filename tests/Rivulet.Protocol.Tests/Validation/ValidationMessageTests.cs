@@ -8,11 +8,10 @@ namespace Rivulet.Protocol.Tests.Validation;
 public sealed class ValidationMessageTests
 {
     [Fact]
-    public void An_empty_PutRecord_lacks_its_partition_key_and_data()
+    public void An_empty_PutRecord_lacks_its_data_and_the_model_no_longer_requires_a_partition_key()
     {
         Assert.Equal(
-            "2 validation errors detected: Value at 'partitionKey' failed to satisfy constraint: Member must not be null; "
-            + "Value at 'data' failed to satisfy constraint: Member must not be null.",
+            "1 validation error detected: Value at 'data' failed to satisfy constraint: Member must not be null.",
             ValidationMessage<PutRecordInput>("{}"));
     }
 
@@ -29,9 +28,9 @@ public sealed class ValidationMessageTests
 
         Assert.Equal(
             "5 validation errors detected: "
-            + @"Value at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\d{0,128}); "
+            + @"Value at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(0|([1-9]\d{0,128}))$; "
             + "Value at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; "
-            + @"Value at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\d{0,38}); "
+            + @"Value at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(0|([1-9]\d{0,38}))$; "
             + "Value at 'data' failed to satisfy constraint: Member must not be null; "
             + "Value at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+.",
             message);
@@ -71,7 +70,7 @@ public sealed class ValidationMessageTests
         var message = ValidationMessage(new PutRecordInput { PartitionKey = "a", Data = [], ExplicitHashKey = hashKey });
 
         Assert.Equal(
-            valid ? null : @"1 validation error detected: Value at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\d{0,38}).",
+            valid ? null : @"1 validation error detected: Value at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(0|([1-9]\d{0,38}))$.",
             message);
     }
 
@@ -154,7 +153,7 @@ public sealed class ValidationMessageTests
 
         Assert.Equal(
             "3 validation errors detected: "
-            + @"Value at 'records.2.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\d{0,38}); "
+            + @"Value at 'records.2.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^(0|([1-9]\d{0,38}))$; "
             + "Value at 'records.2.member.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; "
             + "Value at 'records.3.member.data' failed to satisfy constraint: Member must not be null.",
             message);

@@ -104,7 +104,7 @@ class PutRecordTests(KinesisTestCase):
             context,
             "ValidationException",
             "1 validation error detected: Value at 'explicitHashKey' failed to satisfy constraint: "
-            "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38}).",
+            "Member must satisfy regular expression pattern: ^(0|([1-9]\\d{0,38}))$.",
         )
 
     def test_a_partition_key_of_257_characters_is_a_validation_error(self):

@@ -22,6 +22,8 @@ public sealed partial class CreateStreamInput : IWireShape<CreateStreamInput>
 
     public int? MaxRecordSizeInKiB { get; set; }
 
+    public string? RecordDistributionStrategy { get; set; }
+
     public static CreateStreamInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new CreateStreamInput();
@@ -56,6 +58,11 @@ public sealed partial class CreateStreamInput : IWireShape<CreateStreamInput>
             {
                 reader.Read();
                 result.MaxRecordSizeInKiB = AwsJsonValues.ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("RecordDistributionStrategy"u8))
+            {
+                reader.Read();
+                result.RecordDistributionStrategy = AwsJsonValues.ReadString(ref reader);
             }
             else
             {
@@ -104,6 +111,11 @@ public sealed partial class CreateStreamInput : IWireShape<CreateStreamInput>
         if (MaxRecordSizeInKiB is not null)
         {
             writer.WriteNumber("MaxRecordSizeInKiB"u8, MaxRecordSizeInKiB.Value);
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            writer.WriteString("RecordDistributionStrategy"u8, RecordDistributionStrategy);
         }
 
         writer.WriteEndObject();
@@ -202,6 +214,14 @@ public sealed partial class CreateStreamInput : IWireShape<CreateStreamInput>
             else if (MaxRecordSizeInKiB > 10240)
             {
                 errors.MaxValue(path + "maxRecordSizeInKiB", 10240);
+            }
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            if (RecordDistributionStrategy is not ("AUTO" or "USER_PARTITION_KEY"))
+            {
+                errors.Enum(path + "recordDistributionStrategy", "AUTO, USER_PARTITION_KEY");
             }
         }
     }

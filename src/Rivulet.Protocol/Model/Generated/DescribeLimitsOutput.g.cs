@@ -18,6 +18,10 @@ public sealed partial class DescribeLimitsOutput : IWireShape<DescribeLimitsOutp
 
     public int? OnDemandStreamCountLimit { get; set; }
 
+    public int? ChannelCount { get; set; }
+
+    public int? ChannelCountLimit { get; set; }
+
     public static DescribeLimitsOutput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new DescribeLimitsOutput();
@@ -42,6 +46,16 @@ public sealed partial class DescribeLimitsOutput : IWireShape<DescribeLimitsOutp
             {
                 reader.Read();
                 result.OnDemandStreamCountLimit = AwsJsonValues.ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("ChannelCount"u8))
+            {
+                reader.Read();
+                result.ChannelCount = AwsJsonValues.ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("ChannelCountLimit"u8))
+            {
+                reader.Read();
+                result.ChannelCountLimit = AwsJsonValues.ReadInteger(ref reader);
             }
             else
             {
@@ -73,6 +87,16 @@ public sealed partial class DescribeLimitsOutput : IWireShape<DescribeLimitsOutp
         if (OnDemandStreamCountLimit is not null)
         {
             writer.WriteNumber("OnDemandStreamCountLimit"u8, OnDemandStreamCountLimit.Value);
+        }
+
+        if (ChannelCount is not null)
+        {
+            writer.WriteNumber("ChannelCount"u8, ChannelCount.Value);
+        }
+
+        if (ChannelCountLimit is not null)
+        {
+            writer.WriteNumber("ChannelCountLimit"u8, ChannelCountLimit.Value);
         }
 
         writer.WriteEndObject();
@@ -141,6 +165,30 @@ public sealed partial class DescribeLimitsOutput : IWireShape<DescribeLimitsOutp
             else if (OnDemandStreamCountLimit > 1000000)
             {
                 errors.MaxValue(path + "onDemandStreamCountLimit", 1000000);
+            }
+        }
+
+        if (ChannelCount is not null)
+        {
+            if (ChannelCount < 0)
+            {
+                errors.MinValue(path + "channelCount", 0);
+            }
+            else if (ChannelCount > 1000000)
+            {
+                errors.MaxValue(path + "channelCount", 1000000);
+            }
+        }
+
+        if (ChannelCountLimit is not null)
+        {
+            if (ChannelCountLimit < 0)
+            {
+                errors.MinValue(path + "channelCountLimit", 0);
+            }
+            else if (ChannelCountLimit > 1000000)
+            {
+                errors.MaxValue(path + "channelCountLimit", 1000000);
             }
         }
     }

@@ -18,6 +18,8 @@ public sealed partial class GetRecordsInput : IWireShape<GetRecordsInput>
 
     public string? StreamId { get; set; }
 
+    public bool? DryRun { get; set; }
+
     public static GetRecordsInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new GetRecordsInput();
@@ -42,6 +44,11 @@ public sealed partial class GetRecordsInput : IWireShape<GetRecordsInput>
             {
                 reader.Read();
                 result.StreamId = AwsJsonValues.ReadString(ref reader);
+            }
+            else if (reader.ValueTextEquals("DryRun"u8))
+            {
+                reader.Read();
+                result.DryRun = AwsJsonValues.ReadBoolean(ref reader);
             }
             else
             {
@@ -73,6 +80,11 @@ public sealed partial class GetRecordsInput : IWireShape<GetRecordsInput>
         if (StreamId is not null)
         {
             writer.WriteString("StreamId"u8, StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteBoolean("DryRun"u8, DryRun.Value);
         }
 
         writer.WriteEndObject();

@@ -24,6 +24,8 @@ public sealed partial class GetShardIteratorInput : IWireShape<GetShardIteratorI
 
     public string? StreamId { get; set; }
 
+    public bool? DryRun { get; set; }
+
     public static GetShardIteratorInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new GetShardIteratorInput();
@@ -63,6 +65,11 @@ public sealed partial class GetShardIteratorInput : IWireShape<GetShardIteratorI
             {
                 reader.Read();
                 result.StreamId = AwsJsonValues.ReadString(ref reader);
+            }
+            else if (reader.ValueTextEquals("DryRun"u8))
+            {
+                reader.Read();
+                result.DryRun = AwsJsonValues.ReadBoolean(ref reader);
             }
             else
             {
@@ -110,6 +117,11 @@ public sealed partial class GetShardIteratorInput : IWireShape<GetShardIteratorI
         if (StreamId is not null)
         {
             writer.WriteString("StreamId"u8, StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteBoolean("DryRun"u8, DryRun.Value);
         }
 
         writer.WriteEndObject();

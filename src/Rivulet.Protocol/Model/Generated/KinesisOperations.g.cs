@@ -7,12 +7,15 @@ namespace Rivulet.Protocol.Model;
 public enum KinesisOperation
 {
     AddTagsToStream,
+    CreateChannel,
     CreateStream,
     DecreaseStreamRetentionPeriod,
+    DeleteChannel,
     DeleteResourcePolicy,
     DeleteStream,
     DeregisterStreamConsumer,
     DescribeAccountSettings,
+    DescribeChannel,
     DescribeLimits,
     DescribeStream,
     DescribeStreamConsumer,
@@ -23,6 +26,7 @@ public enum KinesisOperation
     GetResourcePolicy,
     GetShardIterator,
     IncreaseStreamRetentionPeriod,
+    ListChannels,
     ListShards,
     ListStreamConsumers,
     ListStreams,
@@ -41,9 +45,11 @@ public enum KinesisOperation
     TagResource,
     UntagResource,
     UpdateAccountSettings,
+    UpdateChannel,
     UpdateMaxRecordSize,
     UpdateShardCount,
     UpdateStreamMode,
+    UpdateStreamRecordDistributionStrategy,
     UpdateStreamWarmThroughput,
 }
 
@@ -122,11 +128,35 @@ public static class KinesisOperations
                     return true;
                 }
 
+                if (utf8OperationName.SequenceEqual("ListChannels"u8))
+                {
+                    operation = KinesisOperation.ListChannels;
+                    return true;
+                }
+
                 break;
             case 13:
+                if (utf8OperationName.SequenceEqual("CreateChannel"u8))
+                {
+                    operation = KinesisOperation.CreateChannel;
+                    return true;
+                }
+
+                if (utf8OperationName.SequenceEqual("DeleteChannel"u8))
+                {
+                    operation = KinesisOperation.DeleteChannel;
+                    return true;
+                }
+
                 if (utf8OperationName.SequenceEqual("UntagResource"u8))
                 {
                     operation = KinesisOperation.UntagResource;
+                    return true;
+                }
+
+                if (utf8OperationName.SequenceEqual("UpdateChannel"u8))
+                {
+                    operation = KinesisOperation.UpdateChannel;
                     return true;
                 }
 
@@ -149,6 +179,12 @@ public static class KinesisOperations
                 if (utf8OperationName.SequenceEqual("AddTagsToStream"u8))
                 {
                     operation = KinesisOperation.AddTagsToStream;
+                    return true;
+                }
+
+                if (utf8OperationName.SequenceEqual("DescribeChannel"u8))
+                {
+                    operation = KinesisOperation.DescribeChannel;
                     return true;
                 }
 
@@ -325,6 +361,14 @@ public static class KinesisOperations
                 }
 
                 break;
+            case 38:
+                if (utf8OperationName.SequenceEqual("UpdateStreamRecordDistributionStrategy"u8))
+                {
+                    operation = KinesisOperation.UpdateStreamRecordDistributionStrategy;
+                    return true;
+                }
+
+                break;
         }
 
         operation = default;
@@ -334,12 +378,15 @@ public static class KinesisOperations
     public static string Name(KinesisOperation operation) => operation switch
     {
         KinesisOperation.AddTagsToStream => "AddTagsToStream",
+        KinesisOperation.CreateChannel => "CreateChannel",
         KinesisOperation.CreateStream => "CreateStream",
         KinesisOperation.DecreaseStreamRetentionPeriod => "DecreaseStreamRetentionPeriod",
+        KinesisOperation.DeleteChannel => "DeleteChannel",
         KinesisOperation.DeleteResourcePolicy => "DeleteResourcePolicy",
         KinesisOperation.DeleteStream => "DeleteStream",
         KinesisOperation.DeregisterStreamConsumer => "DeregisterStreamConsumer",
         KinesisOperation.DescribeAccountSettings => "DescribeAccountSettings",
+        KinesisOperation.DescribeChannel => "DescribeChannel",
         KinesisOperation.DescribeLimits => "DescribeLimits",
         KinesisOperation.DescribeStream => "DescribeStream",
         KinesisOperation.DescribeStreamConsumer => "DescribeStreamConsumer",
@@ -350,6 +397,7 @@ public static class KinesisOperations
         KinesisOperation.GetResourcePolicy => "GetResourcePolicy",
         KinesisOperation.GetShardIterator => "GetShardIterator",
         KinesisOperation.IncreaseStreamRetentionPeriod => "IncreaseStreamRetentionPeriod",
+        KinesisOperation.ListChannels => "ListChannels",
         KinesisOperation.ListShards => "ListShards",
         KinesisOperation.ListStreamConsumers => "ListStreamConsumers",
         KinesisOperation.ListStreams => "ListStreams",
@@ -368,9 +416,11 @@ public static class KinesisOperations
         KinesisOperation.TagResource => "TagResource",
         KinesisOperation.UntagResource => "UntagResource",
         KinesisOperation.UpdateAccountSettings => "UpdateAccountSettings",
+        KinesisOperation.UpdateChannel => "UpdateChannel",
         KinesisOperation.UpdateMaxRecordSize => "UpdateMaxRecordSize",
         KinesisOperation.UpdateShardCount => "UpdateShardCount",
         KinesisOperation.UpdateStreamMode => "UpdateStreamMode",
+        KinesisOperation.UpdateStreamRecordDistributionStrategy => "UpdateStreamRecordDistributionStrategy",
         KinesisOperation.UpdateStreamWarmThroughput => "UpdateStreamWarmThroughput",
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
@@ -378,12 +428,15 @@ public static class KinesisOperations
     public static string InputShapeName(KinesisOperation operation) => operation switch
     {
         KinesisOperation.AddTagsToStream => "AddTagsToStreamInput",
+        KinesisOperation.CreateChannel => "CreateChannelInput",
         KinesisOperation.CreateStream => "CreateStreamInput",
         KinesisOperation.DecreaseStreamRetentionPeriod => "DecreaseStreamRetentionPeriodInput",
+        KinesisOperation.DeleteChannel => "DeleteChannelInput",
         KinesisOperation.DeleteResourcePolicy => "DeleteResourcePolicyInput",
         KinesisOperation.DeleteStream => "DeleteStreamInput",
         KinesisOperation.DeregisterStreamConsumer => "DeregisterStreamConsumerInput",
         KinesisOperation.DescribeAccountSettings => "DescribeAccountSettingsInput",
+        KinesisOperation.DescribeChannel => "DescribeChannelInput",
         KinesisOperation.DescribeLimits => "DescribeLimitsInput",
         KinesisOperation.DescribeStream => "DescribeStreamInput",
         KinesisOperation.DescribeStreamConsumer => "DescribeStreamConsumerInput",
@@ -394,6 +447,7 @@ public static class KinesisOperations
         KinesisOperation.GetResourcePolicy => "GetResourcePolicyInput",
         KinesisOperation.GetShardIterator => "GetShardIteratorInput",
         KinesisOperation.IncreaseStreamRetentionPeriod => "IncreaseStreamRetentionPeriodInput",
+        KinesisOperation.ListChannels => "ListChannelsInput",
         KinesisOperation.ListShards => "ListShardsInput",
         KinesisOperation.ListStreamConsumers => "ListStreamConsumersInput",
         KinesisOperation.ListStreams => "ListStreamsInput",
@@ -412,9 +466,11 @@ public static class KinesisOperations
         KinesisOperation.TagResource => "TagResourceInput",
         KinesisOperation.UntagResource => "UntagResourceInput",
         KinesisOperation.UpdateAccountSettings => "UpdateAccountSettingsInput",
+        KinesisOperation.UpdateChannel => "UpdateChannelInput",
         KinesisOperation.UpdateMaxRecordSize => "UpdateMaxRecordSizeInput",
         KinesisOperation.UpdateShardCount => "UpdateShardCountInput",
         KinesisOperation.UpdateStreamMode => "UpdateStreamModeInput",
+        KinesisOperation.UpdateStreamRecordDistributionStrategy => "UpdateStreamRecordDistributionStrategyInput",
         KinesisOperation.UpdateStreamWarmThroughput => "UpdateStreamWarmThroughputInput",
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
@@ -422,12 +478,15 @@ public static class KinesisOperations
     public static string? OutputShapeName(KinesisOperation operation) => operation switch
     {
         KinesisOperation.AddTagsToStream => null,
+        KinesisOperation.CreateChannel => "CreateChannelOutput",
         KinesisOperation.CreateStream => null,
         KinesisOperation.DecreaseStreamRetentionPeriod => null,
+        KinesisOperation.DeleteChannel => null,
         KinesisOperation.DeleteResourcePolicy => null,
         KinesisOperation.DeleteStream => null,
         KinesisOperation.DeregisterStreamConsumer => null,
         KinesisOperation.DescribeAccountSettings => "DescribeAccountSettingsOutput",
+        KinesisOperation.DescribeChannel => "DescribeChannelOutput",
         KinesisOperation.DescribeLimits => "DescribeLimitsOutput",
         KinesisOperation.DescribeStream => "DescribeStreamOutput",
         KinesisOperation.DescribeStreamConsumer => "DescribeStreamConsumerOutput",
@@ -438,6 +497,7 @@ public static class KinesisOperations
         KinesisOperation.GetResourcePolicy => "GetResourcePolicyOutput",
         KinesisOperation.GetShardIterator => "GetShardIteratorOutput",
         KinesisOperation.IncreaseStreamRetentionPeriod => null,
+        KinesisOperation.ListChannels => "ListChannelsOutput",
         KinesisOperation.ListShards => "ListShardsOutput",
         KinesisOperation.ListStreamConsumers => "ListStreamConsumersOutput",
         KinesisOperation.ListStreams => "ListStreamsOutput",
@@ -456,9 +516,11 @@ public static class KinesisOperations
         KinesisOperation.TagResource => null,
         KinesisOperation.UntagResource => null,
         KinesisOperation.UpdateAccountSettings => "UpdateAccountSettingsOutput",
+        KinesisOperation.UpdateChannel => "UpdateChannelOutput",
         KinesisOperation.UpdateMaxRecordSize => null,
         KinesisOperation.UpdateShardCount => "UpdateShardCountOutput",
         KinesisOperation.UpdateStreamMode => null,
+        KinesisOperation.UpdateStreamRecordDistributionStrategy => null,
         KinesisOperation.UpdateStreamWarmThroughput => "UpdateStreamWarmThroughputOutput",
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };

@@ -11,6 +11,31 @@ namespace Rivulet.Protocol.Model;
 // before length limits, so any length reaches them: NonBacktracking keeps that linear.
 internal static partial class ModelPatterns
 {
+    internal const string BucketARNText = @"arn:aws[-a-z0-9]*:s3:::[a-z0-9._-]{3,63}";
+
+    [GeneratedRegex(@"^(?:arn:aws[-a-z0-9]*:s3:::[a-z0-9._-]{3,63})\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex BucketARN();
+
+    internal const string ChannelARNText = @"arn:aws.*:kinesis:.*:\d{12}:channel/\S+";
+
+    [GeneratedRegex(@"^(?:arn:aws[^\n\r\u0085\u2028\u2029]*:kinesis:[^\n\r\u0085\u2028\u2029]*:[0-9]{12}:channel/[^ \t\n\x0B\f\r]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex ChannelARN();
+
+    internal const string ChannelNameText = @"[a-zA-Z0-9_.-]+";
+
+    [GeneratedRegex(@"^(?:[a-zA-Z0-9_.-]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex ChannelName();
+
+    internal const string CloudWatchLogGroupNameText = @"[\.\-_/#A-Za-z0-9]+";
+
+    [GeneratedRegex(@"^(?:[\.\-_/#A-Za-z0-9]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex CloudWatchLogGroupName();
+
+    internal const string CloudWatchLogStreamNameText = @"[^:*]*";
+
+    [GeneratedRegex(@"^(?:[^:*]*)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex CloudWatchLogStreamName();
+
     internal const string ConsumerARNText = @"^(arn):aws.*:kinesis:.*:\d{12}:.*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+";
 
     [GeneratedRegex(@"^(?:^(arn):aws[^\n\r\u0085\u2028\u2029]*:kinesis:[^\n\r\u0085\u2028\u2029]*:[0-9]{12}:[^\n\r\u0085\u2028\u2029]*stream\/[a-zA-Z0-9_.-]+\/consumer\/[a-zA-Z0-9_.-]+:[0-9]+)\z", RegexOptions.NonBacktracking)]
@@ -21,19 +46,59 @@ internal static partial class ModelPatterns
     [GeneratedRegex(@"^(?:[a-zA-Z0-9_.-]+)\z", RegexOptions.NonBacktracking)]
     internal static partial Regex ConsumerName();
 
-    internal const string HashKeyText = @"0|([1-9]\d{0,38})";
+    internal const string ExpectedBucketOwnerText = @"\d{12}";
 
-    [GeneratedRegex(@"^(?:0|([1-9][0-9]{0,38}))\z", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^(?:[0-9]{12})\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex ExpectedBucketOwner();
+
+    internal const string GSRSchemaARNText = @"arn:aws[-a-z0-9]*:glue:[-a-z0-9]+:\d{12}:schema/[-a-zA-Z0-9_$#.]+/[-a-zA-Z0-9_$#.]+";
+
+    [GeneratedRegex(@"^(?:arn:aws[-a-z0-9]*:glue:[-a-z0-9]+:[0-9]{12}:schema/[-a-zA-Z0-9_$#.]+/[-a-zA-Z0-9_$#.]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex GSRSchemaARN();
+
+    internal const string HashKeyText = @"^(0|([1-9]\d{0,38}))$";
+
+    [GeneratedRegex(@"^(?:^(0|([1-9][0-9]{0,38}))$)\z", RegexOptions.NonBacktracking)]
     internal static partial Regex HashKey();
 
-    internal const string ResourceARNText = @"arn:aws.*:kinesis:.*:\d{12}:.*stream/\S+";
+    internal const string PartitionSourceNameText = @"[a-zA-Z0-9\.\_]+";
 
-    [GeneratedRegex(@"^(?:arn:aws[^\n\r\u0085\u2028\u2029]*:kinesis:[^\n\r\u0085\u2028\u2029]*:[0-9]{12}:[^\n\r\u0085\u2028\u2029]*stream/[^ \t\n\x0B\f\r]+)\z", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^(?:[a-zA-Z0-9\._]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex PartitionSourceName();
+
+    internal const string ResourceARNText = @"arn:aws.*:kinesis:.*:\d{12}:.*(stream|channel)/\S+";
+
+    [GeneratedRegex(@"^(?:arn:aws[^\n\r\u0085\u2028\u2029]*:kinesis:[^\n\r\u0085\u2028\u2029]*:[0-9]{12}:[^\n\r\u0085\u2028\u2029]*(stream|channel)/[^ \t\n\x0B\f\r]+)\z", RegexOptions.NonBacktracking)]
     internal static partial Regex ResourceARN();
 
-    internal const string SequenceNumberText = @"0|([1-9]\d{0,128})";
+    internal const string RoleARNText = @"arn:aws[-a-z0-9]*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+";
 
-    [GeneratedRegex(@"^(?:0|([1-9][0-9]{0,128}))\z", RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"^(?:arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[a-zA-Z_0-9+=,.@\-_/]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex RoleARN();
+
+    internal const string S3ErrorOutputPrefixText = @"[0-9A-Za-z!\-_'.*()\/]+";
+
+    [GeneratedRegex(@"^(?:[0-9A-Za-z!\-_'.*()\/]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex S3ErrorOutputPrefix();
+
+    internal const string S3OutputKeyTemplateText = @"[0-9A-Za-z!\-_'.*()\/=:{}]+";
+
+    [GeneratedRegex(@"^(?:[0-9A-Za-z!\-_'.*()\/=:{}]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex S3OutputKeyTemplate();
+
+    internal const string S3TablesNamespaceText = @"[0-9a-z_]+";
+
+    [GeneratedRegex(@"^(?:[0-9a-z_]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex S3TablesNamespace();
+
+    internal const string S3TablesTableNameText = @"[0-9a-z_]+";
+
+    [GeneratedRegex(@"^(?:[0-9a-z_]+)\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex S3TablesTableName();
+
+    internal const string SequenceNumberText = @"^(0|([1-9]\d{0,128}))$";
+
+    [GeneratedRegex(@"^(?:^(0|([1-9][0-9]{0,128}))$)\z", RegexOptions.NonBacktracking)]
     internal static partial Regex SequenceNumber();
 
     internal const string ShardIdText = @"[a-zA-Z0-9_.-]+";
@@ -55,4 +120,9 @@ internal static partial class ModelPatterns
 
     [GeneratedRegex(@"^(?:[a-zA-Z0-9_.-]+)\z", RegexOptions.NonBacktracking)]
     internal static partial Regex StreamName();
+
+    internal const string TableBucketARNText = @"arn:aws[-a-z0-9]*:s3tables:[-a-z0-9]+:\d{12}:bucket/[a-z0-9_-]{3,63}";
+
+    [GeneratedRegex(@"^(?:arn:aws[-a-z0-9]*:s3tables:[-a-z0-9]+:[0-9]{12}:bucket/[a-z0-9_-]{3,63})\z", RegexOptions.NonBacktracking)]
+    internal static partial Regex TableBucketARN();
 }

@@ -24,6 +24,8 @@ public sealed partial class PutRecordInput : IWireShape<PutRecordInput>
 
     public string? StreamId { get; set; }
 
+    public bool? DryRun { get; set; }
+
     public static PutRecordInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new PutRecordInput();
@@ -63,6 +65,11 @@ public sealed partial class PutRecordInput : IWireShape<PutRecordInput>
             {
                 reader.Read();
                 result.StreamId = AwsJsonValues.ReadString(ref reader);
+            }
+            else if (reader.ValueTextEquals("DryRun"u8))
+            {
+                reader.Read();
+                result.DryRun = AwsJsonValues.ReadBoolean(ref reader);
             }
             else
             {
@@ -111,6 +118,11 @@ public sealed partial class PutRecordInput : IWireShape<PutRecordInput>
             writer.WriteString("StreamId"u8, StreamId);
         }
 
+        if (DryRun is not null)
+        {
+            writer.WriteBoolean("DryRun"u8, DryRun.Value);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -124,11 +136,7 @@ public sealed partial class PutRecordInput : IWireShape<PutRecordInput>
             }
         }
 
-        if (PartitionKey is null)
-        {
-            errors.MustNotBeNull(path + "partitionKey");
-        }
-        else
+        if (PartitionKey is not null)
         {
             if (PartitionKey.Length < 1)
             {

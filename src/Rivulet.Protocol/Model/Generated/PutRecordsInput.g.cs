@@ -18,6 +18,8 @@ public sealed partial class PutRecordsInput : IWireShape<PutRecordsInput>
 
     public string? StreamId { get; set; }
 
+    public bool? DryRun { get; set; }
+
     public static PutRecordsInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new PutRecordsInput();
@@ -42,6 +44,11 @@ public sealed partial class PutRecordsInput : IWireShape<PutRecordsInput>
             {
                 reader.Read();
                 result.StreamId = AwsJsonValues.ReadString(ref reader);
+            }
+            else if (reader.ValueTextEquals("DryRun"u8))
+            {
+                reader.Read();
+                result.DryRun = AwsJsonValues.ReadBoolean(ref reader);
             }
             else
             {
@@ -79,6 +86,11 @@ public sealed partial class PutRecordsInput : IWireShape<PutRecordsInput>
         if (StreamId is not null)
         {
             writer.WriteString("StreamId"u8, StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteBoolean("DryRun"u8, DryRun.Value);
         }
 
         writer.WriteEndObject();

@@ -88,11 +88,7 @@ public sealed partial class PutRecordsRequestEntry : IWireShape<PutRecordsReques
             }
         }
 
-        if (PartitionKey is null)
-        {
-            errors.MustNotBeNull(path + "partitionKey");
-        }
-        else
+        if (PartitionKey is not null)
         {
             if (PartitionKey.Length < 1)
             {

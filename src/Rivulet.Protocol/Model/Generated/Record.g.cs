@@ -117,11 +117,7 @@ public sealed partial class Record : IWireShape<Record>
             }
         }
 
-        if (PartitionKey is null)
-        {
-            errors.MustNotBeNull(path + "partitionKey");
-        }
-        else
+        if (PartitionKey is not null)
         {
             if (PartitionKey.Length < 1)
             {

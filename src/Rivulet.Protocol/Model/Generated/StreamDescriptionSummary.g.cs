@@ -38,6 +38,10 @@ public sealed partial class StreamDescriptionSummary : IWireShape<StreamDescript
 
     public int? MaxRecordSizeInKiB { get; set; }
 
+    public int? ChannelCount { get; set; }
+
+    public string? RecordDistributionStrategy { get; set; }
+
     public static StreamDescriptionSummary ReadJson(ref Utf8JsonReader reader)
     {
         var result = new StreamDescriptionSummary();
@@ -112,6 +116,16 @@ public sealed partial class StreamDescriptionSummary : IWireShape<StreamDescript
             {
                 reader.Read();
                 result.MaxRecordSizeInKiB = AwsJsonValues.ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("ChannelCount"u8))
+            {
+                reader.Read();
+                result.ChannelCount = AwsJsonValues.ReadInteger(ref reader);
+            }
+            else if (reader.ValueTextEquals("RecordDistributionStrategy"u8))
+            {
+                reader.Read();
+                result.RecordDistributionStrategy = AwsJsonValues.ReadString(ref reader);
             }
             else
             {
@@ -202,6 +216,16 @@ public sealed partial class StreamDescriptionSummary : IWireShape<StreamDescript
         if (MaxRecordSizeInKiB is not null)
         {
             writer.WriteNumber("MaxRecordSizeInKiB"u8, MaxRecordSizeInKiB.Value);
+        }
+
+        if (ChannelCount is not null)
+        {
+            writer.WriteNumber("ChannelCount"u8, ChannelCount.Value);
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            writer.WriteString("RecordDistributionStrategy"u8, RecordDistributionStrategy);
         }
 
         writer.WriteEndObject();
@@ -371,6 +395,26 @@ public sealed partial class StreamDescriptionSummary : IWireShape<StreamDescript
             else if (MaxRecordSizeInKiB > 10240)
             {
                 errors.MaxValue(path + "maxRecordSizeInKiB", 10240);
+            }
+        }
+
+        if (ChannelCount is not null)
+        {
+            if (ChannelCount < 0)
+            {
+                errors.MinValue(path + "channelCount", 0);
+            }
+            else if (ChannelCount > 1000000)
+            {
+                errors.MaxValue(path + "channelCount", 1000000);
+            }
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            if (RecordDistributionStrategy is not ("AUTO" or "USER_PARTITION_KEY"))
+            {
+                errors.Enum(path + "recordDistributionStrategy", "AUTO, USER_PARTITION_KEY");
             }
         }
     }

@@ -18,6 +18,8 @@ public sealed partial class SubscribeToShardInput : IWireShape<SubscribeToShardI
 
     public StartingPosition? StartingPosition { get; set; }
 
+    public bool? DryRun { get; set; }
+
     public static SubscribeToShardInput ReadJson(ref Utf8JsonReader reader)
     {
         var result = new SubscribeToShardInput();
@@ -42,6 +44,11 @@ public sealed partial class SubscribeToShardInput : IWireShape<SubscribeToShardI
             {
                 reader.Read();
                 result.StartingPosition = AwsJsonValues.ReadStructure<StartingPosition>(ref reader);
+            }
+            else if (reader.ValueTextEquals("DryRun"u8))
+            {
+                reader.Read();
+                result.DryRun = AwsJsonValues.ReadBoolean(ref reader);
             }
             else
             {
@@ -74,6 +81,11 @@ public sealed partial class SubscribeToShardInput : IWireShape<SubscribeToShardI
         {
             writer.WritePropertyName("StartingPosition"u8);
             StartingPosition.WriteJson(writer);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteBoolean("DryRun"u8, DryRun.Value);
         }
 
         writer.WriteEndObject();
