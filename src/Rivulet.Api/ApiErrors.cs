@@ -17,6 +17,7 @@ internal static class ApiErrors
     public const string ExpiredNextToken = "ExpiredNextTokenException";
     public const string ProvisionedThroughputExceeded = "ProvisionedThroughputExceededException";
     public const string Validation = "ValidationException";
+    public const string DryRunOperation = "DryRunOperationException";
     public const string InternalFailure = "InternalFailure";
     public const string InternalServiceFailureMessage = "Internal Service Failure";
 
@@ -34,6 +35,10 @@ internal static class ApiErrors
 
     public static KinesisException CouldNotFindShard(string rawShardId, string streamName, string accountId) =>
         new(ResourceNotFound, $"Could not find shard {rawShardId} in stream {streamName} under account {accountId}.");
+
+    /// <summary>The answer to a request that passed every check with DryRun set; the text is the model's description of the error.</summary>
+    public static KinesisException DryRunSucceeded() =>
+        new(DryRunOperation, "The request was rejected because the DryRun parameter was specified.");
 
     public static KinesisException ValidationFailed(ValidationErrors errors) =>
         new(Validation, errors.ToMessage());

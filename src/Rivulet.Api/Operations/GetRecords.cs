@@ -44,6 +44,11 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
         }
 
         var shard = stream.FindShard(iterator.ShardIndex) ?? throw ApiErrors.ShardDoesNotExist(ShardIds.Format(iterator.ShardIndex), key.StreamName, key.AccountId);
+        if (input.DryRun == true)
+        {
+            throw ApiErrors.DryRunSucceeded();
+        }
+
         var log = _store.GetShardLog(key, stream.CreatedAtMs, shard.Index);
         var trimHorizon = RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, context.NowMs);
         var from = iterator.ByTimestamp

@@ -72,6 +72,11 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
                 break;
         }
 
+        if (input.DryRun == true)
+        {
+            throw ApiErrors.DryRunSucceeded();
+        }
+
         var iterator = new ShardIterator(account, name, stream.CreatedAtMs, shard.Index, byTimestamp, value, context.NowMs);
         return new GetShardIteratorOutput { ShardIterator = iterator.Encode(_options.TokenKey) };
     }

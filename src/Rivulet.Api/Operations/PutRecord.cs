@@ -46,6 +46,11 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
         }
 
         var shard = ShardView.OpenShardFor(stream, hashKey) ?? throw ApiErrors.StorageFailure();
+        if (input.DryRun == true)
+        {
+            throw ApiErrors.DryRunSucceeded();
+        }
+
         if (!_throughput.TryAdmit(stream, shard, size, context.NowMs))
         {
             throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId);

@@ -70,6 +70,11 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 shardOf[i] = shard.Index;
             }
 
+            if (input.DryRun == true)
+            {
+                throw ApiErrors.DryRunSucceeded();
+            }
+
             var results = new PutRecordsResultEntry[count];
             var failed = 0;
             for (var i = 0; i < count; i++)

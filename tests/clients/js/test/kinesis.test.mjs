@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  DryRunOperationException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   InvalidArgumentException,
@@ -217,6 +218,25 @@ describe("@aws-sdk/client-kinesis against Rivulet", { timeout: TEST_TIMEOUT_MS *
     );
     assert.equal(error.$metadata.httpStatusCode, 400);
     assert.equal(error.$fault, "client");
+  });
+
+  test("a dry run PutRecord and GetShardIterator are typed DryRunOperationExceptions that change nothing", async () => {
+    const dryPut = await rejection(() =>
+      send(client, new PutRecordCommand({ StreamName: name, Data: utf8("dry"), PartitionKey: "dry-key", DryRun: true })),
+    );
+    assert.ok(dryPut instanceof DryRunOperationException, `got ${dryPut?.name}: ${dryPut?.message}`);
+    assert.equal(dryPut.message, "The request was rejected because the DryRun parameter was specified.");
+    assert.equal(dryPut.$metadata.httpStatusCode, 400);
+
+    const dryIterator = await rejection(() =>
+      send(client, new GetShardIteratorCommand({ StreamName: name, ShardId: shards[0].ShardId, ShardIteratorType: "LATEST", DryRun: true })),
+    );
+    assert.ok(dryIterator instanceof DryRunOperationException, `got ${dryIterator?.name}`);
+
+    const missing = await rejection(() =>
+      send(client, new PutRecordCommand({ StreamName: uniqueName("missing"), Data: utf8("x"), PartitionKey: "k", DryRun: true })),
+    );
+    assert.ok(missing instanceof ResourceNotFoundException, `got ${missing?.name}`);
   });
 
   test("an unknown stream is a typed ResourceNotFoundException", async () => {
