@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Rivulet.Protocol.Errors;
@@ -11,9 +12,12 @@ namespace Rivulet.Protocol.Errors;
 /// </summary>
 public static class ErrorBody
 {
+    // AWS writes quotes, '+' and '<' in messages as they are (the validation texts are full of them), not as \u escapes.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void WriteJson(IBufferWriter<byte> output, string errorType, string? message)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("__type"u8, errorType);
         if (message is not null)
@@ -43,7 +47,7 @@ public static class ErrorBody
     /// <summary>The reply to the legacy <c>application/json</c> content type: always 200, an envelope naming the error.</summary>
     public static void WriteLegacyEnvelope(IBufferWriter<byte> output, string errorType)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartObject("Output"u8);
         writer.WriteString("__type"u8, "com.amazon.coral.service#" + errorType);
