@@ -25,6 +25,9 @@ if ! [ -x "${RIVULET_PYTHON:-}" ] || ! [ -x "${RIVULET_AWS:-}" ]; then
 fi
 
 export RIVULET_ENDPOINT RIVULET_AWS RIVULET_AWS_MAJOR
+# The installed botocore may predate the model Rivulet is built from: have boto3 and the CLI load that
+# model (the unmodified botocore file, symlinked from tools/Rivulet.ModelGen/model) instead.
+export AWS_DATA_PATH="$here/python/model${AWS_DATA_PATH:+:$AWS_DATA_PATH}"
 export PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 # The suite should finish well inside a minute; the cap only stops a hung run (every request
 # already has its own timeout).

@@ -43,6 +43,20 @@ class PutRecordTests(KinesisTestCase):
         self.assertTrue(headers.get("x-amzn-requestid"), "every response carries x-amzn-RequestId")
         self.assertTrue(response["ResponseMetadata"].get("RequestId"))
 
+    def test_a_dry_run_checks_everything_and_writes_nothing(self):
+        name = self.create_stream("dry-run", ShardCount=1)
+
+        with self.assertRaises(ClientError) as context:
+            self.kinesis.put_record(StreamName=name, Data=b"dry", PartitionKey="k", DryRun=True)
+        self.assert_client_error(context, "DryRunOperationException", "The request was rejected because the DryRun parameter was specified.")
+
+        with self.assertRaises(ClientError) as context:
+            self.kinesis.put_record(StreamName=unique_name("missing"), Data=b"dry", PartitionKey="k", DryRun=True)
+        self.assertEqual("ResourceNotFoundException", context.exception.response["Error"]["Code"])
+
+        iterator = self.kinesis.get_shard_iterator(StreamName=name, ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.assertEqual([], self.kinesis.get_records(ShardIterator=iterator)["Records"])
+
     def test_the_md5_of_the_partition_key_picks_the_shard(self):
         name = self.create_stream("md5", ShardCount=3)
         shards = self.kinesis.list_shards(StreamName=name)["Shards"]
