@@ -40,5 +40,7 @@ internal sealed class DiscardingStreamStore : IStreamStore
         public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
         public ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken) => ValueTask.FromResult(0L);
+
+        public ValueTask<ShardTail> SealAsync(CancellationToken cancellationToken) => ValueTask.FromResult(new ShardTail(0, 0, true));
     }
 }

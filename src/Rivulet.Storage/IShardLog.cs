@@ -26,8 +26,17 @@ public interface IShardLog
     /// <summary>The position of the first record that arrived at or after <paramref name="timestampMs"/>, or the tail.</summary>
     ValueTask<long> FindPositionByTimeAsync(long timestampMs, CancellationToken cancellationToken);
 
-    /// <summary>Completes when the log holds a record at <paramref name="position"/> or later, or when cancelled (returns false).</summary>
+    /// <summary>Completes when the log holds a record at <paramref name="position"/> or later or is sealed (true), or when cancelled (false).</summary>
     ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stops the log taking records, for a shard that a reshard closed: later appends answer
+    /// <see cref="AppendStatus.Sealed"/>, waiters wake. Idempotent. Appends already accepted still
+    /// complete, so the returned tail is <see cref="ShardTail.Sealed"/> only once none is in flight.
+    /// A store may forget the seal across a restart: callers seal a closed shard's log whenever they
+    /// find it unsealed, and nothing appends to a shard its metadata says is closed.
+    /// </summary>
+    ValueTask<ShardTail> SealAsync(CancellationToken cancellationToken);
 
     /// <summary>Lets go of records that arrived before <paramref name="arrivalBeforeMs"/>; returns the first position still kept.</summary>
     ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken);

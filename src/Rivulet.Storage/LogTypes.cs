@@ -6,8 +6,11 @@ public readonly record struct PendingRecord(string PartitionKey, ReadOnlyMemory<
 /// <summary>A record as the log keeps it.</summary>
 public readonly record struct StoredRecord(long Position, long ArrivalMs, string PartitionKey, ReadOnlyMemory<byte> Data);
 
-/// <summary>Where a shard's log ends now.</summary>
-public readonly record struct ShardTail(long NextPosition, long LastArrivalMs);
+/// <summary>
+/// Where a shard's log ends now. <see cref="Sealed"/>: the log takes no more records and none is
+/// still on its way in, so <see cref="NextPosition"/> is where it ends for good (a closed shard's end).
+/// </summary>
+public readonly record struct ShardTail(long NextPosition, long LastArrivalMs, bool Sealed = false);
 
 public readonly record struct ReadRequest(long FromPosition, int MaxRecords, long MaxBytes, long MinArrivalMs);
 
@@ -23,6 +26,9 @@ public enum AppendStatus
     /// appended. The caller resolved the stream before the delete and lost the race to it.
     /// </summary>
     StreamDeleted,
+
+    /// <summary>The log was sealed (its shard was closed by a reshard); nothing was appended. The caller places the records again.</summary>
+    Sealed,
 }
 
 /// <summary>Positions <see cref="FirstPosition"/> … FirstPosition + count − 1, all arrived at <see cref="ArrivalMs"/>.</summary>
@@ -31,6 +37,8 @@ public readonly record struct AppendResult(AppendStatus Status, long FirstPositi
     public static AppendResult Failed(string reason) => new(AppendStatus.StorageFailure, -1, 0, reason);
 
     public static AppendResult Deleted { get; } = new(AppendStatus.StreamDeleted, -1, 0, "the stream was deleted");
+
+    public static AppendResult SealedLog { get; } = new(AppendStatus.Sealed, -1, 0, "the shard was closed");
 }
 
 public sealed class ReadResult

@@ -55,6 +55,26 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_sealed_log_refuses_appends_keeps_its_records_and_says_where_it_ends()
+    {
+        var log = NewLog();
+        await log.AppendAsync(Records("a", "b"), default);
+        Assert.False(log.Tail.Sealed);
+        var waiting = log.WaitAsync(2, default);
+
+        var sealedTail = await log.SealAsync(default);
+
+        Assert.Equal(new ShardTail(2, Clock.Now, true), sealedTail);
+        Assert.True(await waiting); // a waiter for records that will never come wakes
+        Assert.Equal(AppendStatus.Sealed, (await log.AppendAsync(Records("c"), default)).Status);
+        var read = await log.ReadAsync(new ReadRequest(0, 100, long.MaxValue, 0), default);
+        Assert.Equal(["a", "b"], read.Records.Select(r => Encoding.UTF8.GetString(r.Data.Span)));
+        Assert.True(read.Tail.Sealed);
+        Assert.Equal(sealedTail, await log.SealAsync(default)); // idempotent
+        Assert.True(await log.WaitAsync(5, default));
+    }
+
+    [Fact]
     public async Task A_read_stops_at_the_record_limit_and_continues_from_next_position()
     {
         var log = NewLog();

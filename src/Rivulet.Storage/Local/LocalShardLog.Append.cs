@@ -12,6 +12,11 @@ internal sealed partial class LocalShardLog
                 return new(_refusal);
             }
 
+            if (_sealed)
+            {
+                return new(AppendResult.SealedLog);
+            }
+
             var arrival = Math.Max(_store.NowMs, _lastArrivalMs);
             if (batch.Count == 0)
             {

@@ -16,7 +16,7 @@ internal sealed partial class LocalShardLog
         lock (_gate)
         {
             ThrowIfUnavailableLocked();
-            tail = new ShardTail(_acknowledgedNext, _acknowledgedLastArrivalMs);
+            tail = TailLocked();
             from = Math.Max(request.FromPosition, FirstKeptLocked());
             if (_closed || from >= _acknowledgedNext || request.MaxRecords <= 0)
             {

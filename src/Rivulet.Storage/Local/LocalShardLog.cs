@@ -39,6 +39,9 @@ internal sealed partial class LocalShardLog : IShardLog
     private bool _closing;
     private bool _closed;
 
+    /// <summary>The shard was closed: appends answer <see cref="AppendStatus.Sealed"/>. Kept in memory only (see <see cref="IShardLog.SealAsync"/>).</summary>
+    private bool _sealed;
+
     /// <summary>Why the log could not be opened: reads fail with it rather than answer as if the shard were empty.</summary>
     private string? _unavailable;
 
@@ -58,7 +61,7 @@ internal sealed partial class LocalShardLog : IShardLog
         {
             lock (_gate)
             {
-                return new ShardTail(_acknowledgedNext, _acknowledgedLastArrivalMs);
+                return TailLocked();
             }
         }
     }
@@ -81,13 +84,29 @@ internal sealed partial class LocalShardLog : IShardLog
         }
     }
 
+    public ValueTask<ShardTail> SealAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_sealed)
+            {
+                _sealed = true;
+                _appended.Signal();
+            }
+
+            return new(TailLocked());
+        }
+    }
+
+    private ShardTail TailLocked() => new(_acknowledgedNext, _acknowledgedLastArrivalMs, _sealed && _nextPosition == _acknowledgedNext && _pending.Count == 0);
+
     public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) =>
         LogGrowth.WaitAsync(
             () =>
             {
                 lock (_gate)
                 {
-                    return position < _acknowledgedNext ? null : _appended.Next;
+                    return position < _acknowledgedNext || _sealed ? null : _appended.Next;
                 }
             },
             cancellationToken);

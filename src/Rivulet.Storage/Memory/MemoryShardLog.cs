@@ -20,6 +20,7 @@ internal sealed class MemoryShardLog : IShardLog
     private long _nextPosition;
     private long _lastArrivalMs;
     private bool _deleted;
+    private bool _sealed;
 
     public MemoryShardLog(TimeProvider time) => _time = time;
 
@@ -38,8 +39,18 @@ internal sealed class MemoryShardLog : IShardLog
         {
             lock (_gate)
             {
-                return new ShardTail(_nextPosition, _lastArrivalMs);
+                return new ShardTail(_nextPosition, _lastArrivalMs, _sealed);
             }
+        }
+    }
+
+    public ValueTask<ShardTail> SealAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _sealed = true;
+            _appended.Signal();
+            return ValueTask.FromResult(new ShardTail(_nextPosition, _lastArrivalMs, true));
         }
     }
 
@@ -52,6 +63,11 @@ internal sealed class MemoryShardLog : IShardLog
             if (_deleted)
             {
                 return ValueTask.FromResult(AppendResult.Deleted);
+            }
+
+            if (_sealed)
+            {
+                return ValueTask.FromResult(AppendResult.SealedLog);
             }
 
             // Arrival times never go backwards along a log, even if the wall clock does.
@@ -107,7 +123,7 @@ internal sealed class MemoryShardLog : IShardLog
                 position++;
             }
 
-            return ValueTask.FromResult(new ReadResult(records, Math.Max(position, request.FromPosition), new ShardTail(_nextPosition, _lastArrivalMs)));
+            return ValueTask.FromResult(new ReadResult(records, Math.Max(position, request.FromPosition), new ShardTail(_nextPosition, _lastArrivalMs, _sealed)));
         }
     }
 
@@ -125,7 +141,7 @@ internal sealed class MemoryShardLog : IShardLog
             {
                 lock (_gate)
                 {
-                    return position < _nextPosition ? null : _appended.Next;
+                    return position < _nextPosition || _sealed ? null : _appended.Next;
                 }
             },
             cancellationToken);

@@ -113,5 +113,7 @@ public sealed class StorageFailureTests
         public ValueTask<bool> WaitAsync(long position, CancellationToken cancellationToken) => inner.WaitAsync(position, cancellationToken);
 
         public ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken) => inner.TrimAsync(arrivalBeforeMs, cancellationToken);
+
+        public ValueTask<ShardTail> SealAsync(CancellationToken cancellationToken) => inner.SealAsync(cancellationToken);
     }
 }
