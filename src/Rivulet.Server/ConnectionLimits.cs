@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
 
@@ -10,11 +11,8 @@ namespace Rivulet.Server;
 /// </summary>
 internal static class ConnectionLimits
 {
-    /// <summary>
-    /// Descriptors kept for everything but connections: the store's file-handle cache (up to 1024
-    /// segment files) and some 64 for the runtime, its libraries, the log and the listeners.
-    /// </summary>
-    public const int ReservedDescriptors = 1024 + 64;
+    /// <summary>Descriptors kept for the runtime, its libraries, the log and the listeners.</summary>
+    public const int RuntimeDescriptors = 64;
 
     /// <summary>
     /// Descriptors the process opens after the count is taken and before serving steadily: the
@@ -23,22 +21,40 @@ internal static class ConnectionLimits
     /// </summary>
     public const int StartupDescriptors = 96;
 
+    /// <summary>Assemblies the host loads after the store is open (the runtime keeps each one open), some 150 in all.</summary>
+    public const int HostAssemblyDescriptors = 160;
+
+    /// <summary>
+    /// How many segment files the store may keep open, taken before the store and the host are
+    /// loaded: its default cache of <see cref="LocalStoreOptions.DefaultMaxOpenFiles"/>, or under a
+    /// small limit half of what the host and the start-up leave, so that connections get the other half.
+    /// </summary>
+    public static int StoreOpenFiles(long? openFileLimit, long openNow)
+    {
+        if (openFileLimit is not { } limit || limit <= 0)
+        {
+            return LocalStoreOptions.DefaultMaxOpenFiles;
+        }
+
+        var free = limit - openNow - HostAssemblyDescriptors - StartupDescriptors - RuntimeDescriptors;
+        return (int)Math.Clamp(free / 2, LocalStoreOptions.MinMaxOpenFiles, LocalStoreOptions.DefaultMaxOpenFiles);
+    }
+
     /// <summary>
     /// The cap for a process allowed <paramref name="openFileLimit"/> descriptors that has
-    /// <paramref name="openNow"/> open (the runtime keeps every loaded assembly open, some 150 of
-    /// them in all); null when the limit is unknown.
+    /// <paramref name="openNow"/> open (the runtime keeps every loaded assembly open), of which
+    /// <paramref name="storeOpenNow"/> are segment files of a store allowed <paramref name="storeOpenFiles"/>;
+    /// null when the limit is unknown.
     /// </summary>
-    public static long? DefaultMaxConnections(long? openFileLimit, long openNow)
+    public static long? DefaultMaxConnections(long? openFileLimit, long openNow, int storeOpenFiles, int storeOpenNow)
     {
         if (openFileLimit is not { } limit || limit <= 0)
         {
             return null;
         }
 
-        // Under a small limit the store cannot have its whole cache anyway; it gets half of what is left.
-        var free = Math.Max(0, limit - openNow - StartupDescriptors);
-        var reserved = Math.Min(ReservedDescriptors, free / 2);
-        return Math.Max(1, free - reserved);
+        var reserved = Math.Max(0, storeOpenFiles - storeOpenNow) + RuntimeDescriptors;
+        return Math.Max(1, limit - openNow - StartupDescriptors - reserved);
     }
 
     /// <summary>How many descriptors the process has open, from /proc/self/fd; 0 where that cannot be read.</summary>

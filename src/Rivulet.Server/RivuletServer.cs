@@ -54,6 +54,8 @@ public sealed class RivuletServer : IAsyncDisposable
 
     public static async Task<RivuletServer> StartAsync(ServerOptions options, TextWriter log, CancellationToken cancellationToken)
     {
+        var openFileLimit = ConnectionLimits.OpenFileLimit();
+        var storeOpenFiles = options.InMemory ? 0 : ConnectionLimits.StoreOpenFiles(openFileLimit, ConnectionLimits.OpenDescriptors());
         IStreamStore store = options.InMemory
             ? new MemoryStreamStore()
             : await LocalStreamStore.OpenAsync(
@@ -61,6 +63,7 @@ public sealed class RivuletServer : IAsyncDisposable
                 {
                     DataDirectory = options.DataDir,
                     FsyncPolicy = options.Fsync,
+                    MaxOpenFiles = storeOpenFiles,
                     ErrorSink = line => log.WriteLine($"rivulet: {line}"),
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -76,7 +79,8 @@ public sealed class RivuletServer : IAsyncDisposable
 
         await WarmFailurePathsAsync(service).ConfigureAwait(false);
         // Counted once the host's assemblies are loaded, so the descriptors they hold are in the count.
-        var maxConnections = options.MaxConnections ?? ConnectionLimits.DefaultMaxConnections(ConnectionLimits.OpenFileLimit(), ConnectionLimits.OpenDescriptors());
+        var maxConnections = options.MaxConnections ?? ConnectionLimits.DefaultMaxConnections(
+            openFileLimit, ConnectionLimits.OpenDescriptors(), storeOpenFiles, (store as LocalStreamStore)?.OpenSegmentFiles ?? 0);
         var reserve = new DescriptorReserve();
 
         // The private endpoint exists only so that Kestrel builds an HTTP/2 pipeline for the sniffer; nothing connects to it.

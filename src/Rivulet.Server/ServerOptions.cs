@@ -29,7 +29,7 @@ public sealed record ServerOptions
 
     /// <summary>
     /// Connections served at once; beyond it new ones are closed at once. Null: what RLIMIT_NOFILE
-    /// leaves after <see cref="ConnectionLimits.ReservedDescriptors"/>.
+    /// leaves after the store's file cache and the runtime (<see cref="ConnectionLimits.DefaultMaxConnections"/>).
     /// </summary>
     public long? MaxConnections { get; init; }
 

@@ -14,6 +14,7 @@ public sealed class FaultInjectingDevice : IStorageDevice
     private int _writePartialBytes;
     private StorageFault? _syncFault;
     private StorageFault? _truncateFault;
+    private StorageFault? _directorySyncFault;
     private long _writes;
     private long _syncs;
     private long _directorySyncs;
@@ -50,6 +51,15 @@ public sealed class FaultInjectingDevice : IStorageDevice
         }
     }
 
+    /// <summary>Directory syncs fail (file syncs do not): a new file's name may not last.</summary>
+    public void FailDirectorySyncs(StorageFault fault)
+    {
+        lock (_gate)
+        {
+            _directorySyncFault = fault;
+        }
+    }
+
     public void FailTruncates(StorageFault fault)
     {
         lock (_gate)
@@ -65,6 +75,7 @@ public sealed class FaultInjectingDevice : IStorageDevice
             _writeFault = null;
             _syncFault = null;
             _truncateFault = null;
+            _directorySyncFault = null;
         }
     }
 
@@ -74,6 +85,7 @@ public sealed class FaultInjectingDevice : IStorageDevice
     {
         Interlocked.Increment(ref _directorySyncs);
         ThrowIf(SyncFault, path);
+        ThrowIf(DirectorySyncFault, path);
         _inner.SyncDirectory(path);
     }
 
@@ -84,6 +96,17 @@ public sealed class FaultInjectingDevice : IStorageDevice
             lock (_gate)
             {
                 return _syncFault;
+            }
+        }
+    }
+
+    private StorageFault? DirectorySyncFault
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _directorySyncFault;
             }
         }
     }

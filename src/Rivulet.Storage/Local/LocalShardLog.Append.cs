@@ -118,6 +118,7 @@ internal sealed partial class LocalShardLog
     {
         var path = Path.Combine(_directory, StoreLayout.SegmentFileName(_nextPosition));
         ILogFile? file = null;
+        var empty = false;
         try
         {
             if (!_directoryReady)
@@ -128,11 +129,13 @@ internal sealed partial class LocalShardLog
             }
 
             // An empty file of this name is a leftover of an earlier failed attempt; one with data would be a bug, never overwritten.
-            file = _store.Device.Open(path, FileMode.OpenOrCreate);
+            file = _store.Segments.Open(path, FileMode.OpenOrCreate);
             if (file.Length != 0)
             {
                 throw new IOException($"A segment file with data already exists at '{path}'.");
             }
+
+            empty = true;
 
             if (_store.Syncs)
             {
@@ -146,7 +149,28 @@ internal sealed partial class LocalShardLog
         {
             file?.Dispose();
             ReportFailureLocked($"creating {path}", exception);
+            if (empty)
+            {
+                // Its name may not be durable; an empty file would only be in the way of the next attempt's listing.
+                TryDeleteEmpty(path);
+            }
+
             return false;
+        }
+    }
+
+    private void TryDeleteEmpty(string path)
+    {
+        try
+        {
+            if (new FileInfo(path) is { Exists: true, Length: 0 })
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _store.Report($"rivulet storage: {_name}: could not remove the empty segment file {path}: {exception.Message}");
         }
     }
 

@@ -104,34 +104,33 @@ internal sealed partial class LocalShardLog
     /// </summary>
     public ValueTask<long> TrimAsync(long arrivalBeforeMs, CancellationToken cancellationToken)
     {
-        List<Segment>? trimmed = null;
         long firstKept;
         lock (_gate)
         {
             while (_segments.Count > 1 && _segments[0].LastArrivalMs < arrivalBeforeMs)
             {
-                (trimmed ??= []).Add(_segments[0]);
-                _segments[0].Retire();
+                _segments[0].Retire(DeleteExpired);
                 _segments.RemoveAt(0);
             }
 
             firstKept = FirstKeptLocked();
         }
 
-        foreach (var segment in trimmed ?? [])
-        {
-            try
-            {
-                File.Delete(segment.Path);
-                File.Delete(SegmentSidecar.PathOf(segment.Path));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                _store.Report($"rivulet storage: {_name}: could not delete the expired segment {segment.Path}: {exception.Message}");
-            }
-        }
-
         return new(firstKept);
+    }
+
+    /// <summary>Runs once the last read in an expired segment is done (at once when there is none).</summary>
+    private void DeleteExpired(Segment segment)
+    {
+        try
+        {
+            File.Delete(segment.Path);
+            File.Delete(SegmentSidecar.PathOf(segment.Path));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _store.Report($"rivulet storage: {_name}: could not delete the expired segment {segment.Path}: {exception.Message}");
+        }
     }
 
     private void ThrowIfUnavailableLocked()

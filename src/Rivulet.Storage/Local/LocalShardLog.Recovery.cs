@@ -70,7 +70,7 @@ internal sealed partial class LocalShardLog
 
     private void RecoverSegment(long first, string path, bool isLast)
     {
-        var file = _store.Device.Open(path, FileMode.Open);
+        var file = _store.Segments.Open(path, FileMode.Open);
         var segment = new Segment(path, first, file);
         _segments.Add(segment);
         var length = file.Length;

@@ -7,6 +7,11 @@ public sealed record LocalStoreOptions
 
     public const int DefaultIndexIntervalBytes = 64 << 10;
 
+    public const int DefaultMaxOpenFiles = 1024;
+
+    /// <summary>Fewer open files than this would make a reopen of nearly every read and write.</summary>
+    public const int MinMaxOpenFiles = 4;
+
     /// <summary>The store's directory; created if missing. Only one process may open it at a time.</summary>
     public required string DataDirectory { get; init; }
 
@@ -17,6 +22,12 @@ public sealed record LocalStoreOptions
 
     /// <summary>Bytes of log between two entries of a segment's in-memory index: 64 KiB gives 16 KiB of index per GiB stored.</summary>
     public int IndexIntervalBytes { get; init; } = DefaultIndexIntervalBytes;
+
+    /// <summary>
+    /// Segment files kept open at once, however many shards and segments there are; the others are
+    /// reopened when next read or written. Each costs one of the process's descriptors.
+    /// </summary>
+    public int MaxOpenFiles { get; init; } = DefaultMaxOpenFiles;
 
     /// <summary>The clock that stamps arrival times.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -33,6 +44,7 @@ public sealed record LocalStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 1024L, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentBytes, 1L << 30, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(IndexIntervalBytes, 256, nameof(IndexIntervalBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOpenFiles, MinMaxOpenFiles, nameof(MaxOpenFiles));
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentNullException.ThrowIfNull(Device);
         ArgumentNullException.ThrowIfNull(ErrorSink);

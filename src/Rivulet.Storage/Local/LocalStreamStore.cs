@@ -34,6 +34,9 @@ public sealed class LocalStreamStore : IStreamStore
 
     public LocalStoreOptions Options => _store.Options;
 
+    /// <summary>Segment files open now; never more than <see cref="LocalStoreOptions.MaxOpenFiles"/> but for a moment when all are in use.</summary>
+    public int OpenSegmentFiles => _store.Segments.OpenHandles;
+
     /// <summary>Opens (creating if needed) the data directory, takes its lock and recovers every stream and shard log in it.</summary>
     /// <exception cref="IOException">Another process has the directory open, or it cannot be read.</exception>
     public static Task<LocalStreamStore> OpenAsync(LocalStoreOptions options, CancellationToken cancellationToken = default)

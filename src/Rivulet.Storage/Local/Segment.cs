@@ -13,6 +13,7 @@ internal sealed class Segment
     private int _references = 1;
     private readonly Lock _damageLock = new();
     private DamagedRange[] _damage = [];
+    private Action<Segment>? _afterClose;
 
     public Segment(string path, long firstPosition, ILogFile file)
     {
@@ -204,15 +205,21 @@ internal sealed class Segment
         if (Interlocked.Decrement(ref _references) == 0)
         {
             File.Dispose();
+            Volatile.Read(ref _afterClose)?.Invoke(this);
         }
     }
 
-    /// <summary>The log lets go of the segment; the file closes when the last reader releases it.</summary>
-    public void Retire()
+    /// <summary>
+    /// The log lets go of the segment; the file closes when the last reader releases it, and then
+    /// <paramref name="afterClose"/> runs (deleting an expired segment only once no read is in it,
+    /// since a read may need to reopen the file).
+    /// </summary>
+    public void Retire(Action<Segment>? afterClose = null)
     {
         if (!Retired)
         {
             Retired = true;
+            Volatile.Write(ref _afterClose, afterClose);
             Release();
         }
     }

@@ -7,6 +7,7 @@ internal sealed class StoreContext
     {
         Options = options;
         Layout = new StoreLayout(options.DataDirectory);
+        Segments = new CachingStorageDevice(options.Device, options.MaxOpenFiles, syncBeforeClose: options.FsyncPolicy.Mode != FsyncMode.Never);
     }
 
     public LocalStoreOptions Options { get; }
@@ -14,6 +15,9 @@ internal sealed class StoreContext
     public StoreLayout Layout { get; }
 
     public IStorageDevice Device => Options.Device;
+
+    /// <summary>The device segment files are opened through: at most <see cref="LocalStoreOptions.MaxOpenFiles"/> handles at once.</summary>
+    public CachingStorageDevice Segments { get; }
 
     public FsyncMode Mode => Options.FsyncPolicy.Mode;
 
@@ -38,7 +42,7 @@ internal sealed class StoreContext
     }
 
     /// <summary>
-    /// Creates a shard's directory inside its stream's directory, which must exist: a log must never
+    /// Creates a shard's directory (or finds it) inside its stream's directory, which must exist, and makes its entry durable: a log must never
     /// bring back the directory of a stream that was deleted (it would come back without its
     /// metadata, and the records written into it would be acknowledged and then lost).
     /// </summary>
@@ -46,10 +50,6 @@ internal sealed class StoreContext
     public void CreateShardDirectoryDurably(string shardDirectory)
     {
         var streamDirectory = Path.GetDirectoryName(Path.GetFullPath(shardDirectory))!;
-        if (Directory.Exists(shardDirectory))
-        {
-            return;
-        }
 
         // Checked under the log's lock; the stream's directory is renamed away only while that lock is held (LocalShardLog.RemoveTogether).
         if (!Directory.Exists(streamDirectory))
@@ -57,6 +57,7 @@ internal sealed class StoreContext
             throw new DirectoryNotFoundException($"The stream directory '{streamDirectory}' is gone; not creating '{shardDirectory}' in its place.");
         }
 
+        // Synced even when the directory exists: an earlier attempt may have made it and then failed to sync its entry.
         Directory.CreateDirectory(shardDirectory);
         if (Syncs)
         {

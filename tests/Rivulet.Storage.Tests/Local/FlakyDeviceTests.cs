@@ -147,6 +147,59 @@ public sealed class FlakyDeviceTests : LocalStoreTestBase
     }
 
     [Fact]
+    public async Task A_segment_file_that_could_not_be_made_durable_is_removed_rather_than_left_behind_empty()
+    {
+        var (store, log) = await OpenWithStreamAsync(device: _device);
+        var written = 0;
+        await using (store)
+        {
+            do
+            {
+                await AppendAsync(log, written++, 1);
+            }
+            while (new FileInfo(SegmentFiles()[^1]).Length < 4096);
+
+            // Sealing works; the new segment's file is created but its name cannot be made durable.
+            _device.FailDirectorySyncs(StorageFault.IOError);
+            var failed = await log.AppendAsync(new[] { Record(written) }, default);
+            var failedAgain = await log.AppendAsync(new[] { Record(written) }, default);
+
+            Assert.Equal(AppendStatus.StorageFailure, failed.Status);
+            Assert.Equal(AppendStatus.StorageFailure, failedAgain.Status);
+            Assert.Single(SegmentFiles());
+
+            _device.ClearFaults();
+            await AppendAsync(log, written, 10);
+            written += 10;
+            Assert.Equal(2, SegmentFiles().Length);
+            await AssertHoldsAsync(log, written);
+        }
+
+        await AssertCleanAfterReopenAsync(written);
+    }
+
+    [Fact]
+    public async Task A_shard_directory_whose_entry_could_not_be_synced_is_synced_before_its_first_segment_is_acknowledged()
+    {
+        var (store, log) = await OpenWithStreamAsync(device: _device);
+        await using (store)
+        {
+            _device.FailDirectorySyncs(StorageFault.IOError);
+            var failed = await log.AppendAsync(new[] { Record(0) }, default);
+            Assert.Equal(AppendStatus.StorageFailure, failed.Status);
+            Assert.True(Directory.Exists(ShardDirectory));
+
+            _device.ClearFaults();
+            var before = _device.DirectorySyncs;
+            await AppendAsync(log, 0, 1);
+
+            // The stream directory (holding the shard's entry) and the shard directory (holding the segment's).
+            Assert.True(_device.DirectorySyncs - before >= 2, $"{_device.DirectorySyncs - before} directory syncs");
+            await AssertHoldsAsync(log, 1);
+        }
+    }
+
+    [Fact]
     public async Task Under_the_interval_policy_a_failed_write_fails_its_append_and_a_failed_background_sync_is_reported()
     {
         var (store, log) = await OpenWithStreamAsync(FsyncPolicy.Interval(5), _device);
