@@ -20,6 +20,12 @@ internal sealed class RequestHandler
     /// </summary>
     internal const int ChunkBytes = 64 * 1024;
 
+    /// <summary>The largest GetRecords answer: 10 MiB of data as base64 and 10,000 records' keys and sequence numbers.</summary>
+    internal const long LargestAnswerBytes = 20L * 1024 * 1024;
+
+    /// <summary>What a request body's buffer starts at, whatever length it declares.</summary>
+    internal const int InitialBodyBytes = 64 * 1024;
+
     private readonly KinesisService _service;
     private readonly long _maxBodyBytes;
     private readonly ResponseBudget _budget;
@@ -51,15 +57,30 @@ internal sealed class RequestHandler
             return;
         }
 
+        var headers = request.Headers;
+        var target = headers["X-Amz-Target"].FirstOrDefault();
+        ResponseBudget.Lease? reserved = null;
+        if (MayAnswerLarge(target))
+        {
+            // Reserved before the answer is built, so that answers waiting for slow readers never
+            // hold more than the budget, built ones included; what the answer does not need goes back at once.
+            reserved = await ReserveAsync(http, LargestAnswerBytes).ConfigureAwait(false);
+            if (reserved is null)
+            {
+                ArrayPool<byte>.Shared.Return(body);
+                return;
+            }
+        }
+
+        using var reservation = reserved;
         ApiResponse result;
         try
         {
-            var headers = request.Headers;
             var query = request.Query;
             var apiRequest = new ApiRequest
             {
                 Method = request.Method,
-                Target = headers["X-Amz-Target"].FirstOrDefault(),
+                Target = target,
                 ContentType = request.ContentType,
                 Body = body.AsMemory(0, length),
                 Authorization = headers.Authorization.FirstOrDefault(),
@@ -92,10 +113,11 @@ internal sealed class RequestHandler
             }
 
             var bytes = result.BodyBytes;
+            reserved?.ShrinkTo(bytes.Length > ChunkBytes ? bytes.Length : 0);
             response.ContentLength = bytes.Length;
             if (bytes.Length > 0)
             {
-                await WriteBodyAsync(http, bytes).ConfigureAwait(false);
+                await WriteBodyAsync(http, bytes, reserved).ConfigureAwait(false);
             }
         }
     }
@@ -107,31 +129,23 @@ internal sealed class RequestHandler
     /// time, and the connection is aborted when waiting or one chunk takes longer than the write
     /// timeout; the body's pooled buffer goes back when this returns or throws.
     /// </summary>
-    private async Task WriteBodyAsync(HttpContext http, ReadOnlyMemory<byte> bytes)
+    private async Task WriteBodyAsync(HttpContext http, ReadOnlyMemory<byte> bytes, ResponseBudget.Lease? reserved)
     {
         var writer = http.Response.BodyWriter;
         if (bytes.Length <= ChunkBytes)
         {
-            await WriteWithTimeoutAsync(http, writer, bytes).ConfigureAwait(false);
+            // Fits Kestrel's output pipe, so the write does not wait for the client: no timer needed.
+            await writer.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
             return;
         }
 
-        ResponseBudget.Lease lease;
-        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
+        var lease = reserved ?? await ReserveAsync(http, bytes.Length).ConfigureAwait(false);
+        if (lease is null)
         {
-            waiting.CancelAfter(_writeTimeout);
-            try
-            {
-                lease = await _budget.AcquireAsync(bytes.Length, waiting.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
-            {
-                http.Abort();
-                return;
-            }
+            return;
         }
 
-        using (lease)
+        using (reserved is null ? lease : null)
         {
             for (var offset = 0; offset < bytes.Length && !http.RequestAborted.IsCancellationRequested; offset += ChunkBytes)
             {
@@ -142,6 +156,26 @@ internal sealed class RequestHandler
             }
         }
     }
+
+    /// <summary>Waits up to the write timeout for <paramref name="bytes"/> of the budget; null (and the connection aborted) when they did not come.</summary>
+    private async Task<ResponseBudget.Lease?> ReserveAsync(HttpContext http, long bytes)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        waiting.CancelAfter(_writeTimeout);
+        try
+        {
+            return await _budget.AcquireAsync(bytes, waiting.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            http.Abort();
+            return null;
+        }
+    }
+
+    /// <summary>GetRecords answers up to 10 MiB of data, a third more in base64, with keys and sequence numbers besides.</summary>
+    private static bool MayAnswerLarge(string? target) =>
+        target is not null && target.EndsWith(".GetRecords", StringComparison.Ordinal);
 
     /// <summary>Writes and flushes one piece; false (and the connection aborted) when the client did not take it in time.</summary>
     private async Task<bool> WriteWithTimeoutAsync(HttpContext http, PipeWriter writer, ReadOnlyMemory<byte> piece)
@@ -171,7 +205,10 @@ internal sealed class RequestHandler
     /// <summary>Reads the whole body into a pooled array; length −1 when it exceeds the cap.</summary>
     private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(PipeReader reader, long? contentLength, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(contentLength ?? 4096, 1, _maxBodyBytes));
+        // Grown as bytes arrive, never sized by the declared length alone: a client that declares
+        // megabytes and sends nothing holds no more than a small buffer.
+        var expected = Math.Clamp(contentLength ?? 0, 0, _maxBodyBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(expected, 1, InitialBodyBytes));
         var length = 0;
         try
         {
@@ -187,7 +224,8 @@ internal sealed class RequestHandler
 
                 if (length + data.Length > buffer.Length)
                 {
-                    var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), _maxBodyBytes));
+                    var size = Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), _maxBodyBytes);
+                    var grown = ArrayPool<byte>.Shared.Rent((int)(expected >= length + data.Length ? Math.Min(size, expected) : size));
                     buffer.AsSpan(0, length).CopyTo(grown);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = grown;

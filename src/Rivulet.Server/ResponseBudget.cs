@@ -32,6 +32,18 @@ internal sealed class ResponseBudget
         }
     }
 
+    /// <summary>Requests waiting for their share now, for tests and diagnostics.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _waiters.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// Waits for <paramref name="bytes"/> of the budget (at most the whole of it, so an answer
     /// larger than the budget still goes, alone); dispose the lease to give them back.
@@ -99,16 +111,29 @@ internal sealed class ResponseBudget
     public sealed class Lease : IDisposable
     {
         private ResponseBudget? _budget;
+        private long _amount;
 
         internal Lease(ResponseBudget budget, long amount)
         {
             _budget = budget;
-            Amount = amount;
+            _amount = amount;
         }
 
-        public long Amount { get; }
+        public long Amount => Interlocked.Read(ref _amount);
 
-        public void Dispose() => Interlocked.Exchange(ref _budget, null)?.Release(Amount);
+        /// <summary>Gives back what is held beyond <paramref name="amount"/>: an answer reserved at its largest size turned out smaller.</summary>
+        public void ShrinkTo(long amount)
+        {
+            var budget = Volatile.Read(ref _budget);
+            var held = Interlocked.Read(ref _amount);
+            var kept = Math.Clamp(amount, 0, held);
+            if (budget is not null && kept < held && Interlocked.CompareExchange(ref _amount, kept, held) == held)
+            {
+                budget.Release(held - kept);
+            }
+        }
+
+        public void Dispose() => Interlocked.Exchange(ref _budget, null)?.Release(Interlocked.Read(ref _amount));
     }
 
     private sealed class Waiter(long amount)

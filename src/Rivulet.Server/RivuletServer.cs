@@ -49,6 +49,9 @@ public sealed class RivuletServer : IAsyncDisposable
 
     public KinesisService Service { get; }
 
+    /// <summary>What answers waiting for their readers may hold, for tests.</summary>
+    internal ResponseBudget Budget { get; private init; } = null!;
+
     /// <summary>The connection cap in force; null when the descriptor limit is unknown and none was set.</summary>
     public long? MaxConnections { get; }
 
@@ -111,7 +114,8 @@ public sealed class RivuletServer : IAsyncDisposable
         var app = builder.Build();
         var sweeping = new CancellationTokenSource();
         var sweeper = new RetentionSweeper(store, service.Options).RunAsync(options.RetentionSweepInterval, exception => log.WriteLine($"rivulet: retention sweep failed: {exception.Message}"), sweeping.Token);
-        var handler = new RequestHandler(service, new ResponseBudget(options.ResponseBudgetBytes), options.WriteTimeout);
+        var budget = new ResponseBudget(options.ResponseBudgetBytes);
+        var handler = new RequestHandler(service, budget, options.WriteTimeout);
         app.Run(handler.HandleAsync);
         try
         {
@@ -131,7 +135,7 @@ public sealed class RivuletServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         await WarmConnectionPathsAsync(endpoint).ConfigureAwait(false);
-        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper, reserve, maxConnections);
+        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper, reserve, maxConnections) { Budget = budget };
     }
 
     public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
