@@ -49,7 +49,7 @@ internal sealed class RequestHandler
             return;
         }
 
-        var (body, length) = await ReadBodyAsync(request.BodyReader, request.ContentLength, http.RequestAborted).ConfigureAwait(false);
+        var (body, length) = await ReadBodyAsync(request.BodyReader, request.ContentLength, _maxBodyBytes, http.RequestAborted).ConfigureAwait(false);
         if (length < 0)
         {
             ArrayPool<byte>.Shared.Return(body);
@@ -203,11 +203,11 @@ internal sealed class RequestHandler
     }
 
     /// <summary>Reads the whole body into a pooled array; length −1 when it exceeds the cap.</summary>
-    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(PipeReader reader, long? contentLength, CancellationToken cancellationToken)
+    internal static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(PipeReader reader, long? contentLength, long maxBodyBytes, CancellationToken cancellationToken)
     {
         // Grown as bytes arrive, never sized by the declared length alone: a client that declares
         // megabytes and sends nothing holds no more than a small buffer.
-        var expected = Math.Clamp(contentLength ?? 0, 0, _maxBodyBytes);
+        var expected = Math.Clamp(contentLength ?? 0, 0, maxBodyBytes);
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(expected, 1, InitialBodyBytes));
         var length = 0;
         try
@@ -216,7 +216,7 @@ internal sealed class RequestHandler
             {
                 var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var data = read.Buffer;
-                if (length + data.Length > _maxBodyBytes)
+                if (length + data.Length > maxBodyBytes)
                 {
                     reader.AdvanceTo(data.End);
                     return (buffer, -1);
@@ -224,7 +224,7 @@ internal sealed class RequestHandler
 
                 if (length + data.Length > buffer.Length)
                 {
-                    var size = Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), _maxBodyBytes);
+                    var size = Math.Min(Math.Max(buffer.Length * 2L, length + data.Length), maxBodyBytes);
                     var grown = ArrayPool<byte>.Shared.Rent((int)(expected >= length + data.Length ? Math.Min(size, expected) : size));
                     buffer.AsSpan(0, length).CopyTo(grown);
                     ArrayPool<byte>.Shared.Return(buffer);

@@ -122,12 +122,7 @@ public sealed class FlakyDeviceTests : LocalStoreTestBase
         var written = 0;
         await using (store)
         {
-            // Fill the first segment to its limit, so that the next append has to seal it first.
-            do
-            {
-                await AppendAsync(log, written++, 1);
-            }
-            while (new FileInfo(SegmentFiles()[^1]).Length < 4096);
+            written = await FillFirstSegmentAsync(log);
 
             _device.FailSyncs(StorageFault.IOError);
             var failed = await log.AppendAsync(new[] { Record(written) }, default);
@@ -153,11 +148,7 @@ public sealed class FlakyDeviceTests : LocalStoreTestBase
         var written = 0;
         await using (store)
         {
-            do
-            {
-                await AppendAsync(log, written++, 1);
-            }
-            while (new FileInfo(SegmentFiles()[^1]).Length < 4096);
+            written = await FillFirstSegmentAsync(log);
 
             // Sealing works; the new segment's file is created but its name cannot be made durable.
             _device.FailDirectorySyncs(StorageFault.IOError);
@@ -252,6 +243,19 @@ public sealed class FlakyDeviceTests : LocalStoreTestBase
     }
 
     /// <summary>Reopening on the real device needs no repair (no torn tail: nothing partial was left) and holds exactly the acknowledged records.</summary>
+    /// <summary>Fills the first segment to its limit, so that the next append has to seal it first; returns the records written.</summary>
+    private async Task<int> FillFirstSegmentAsync(IShardLog log)
+    {
+        var written = 0;
+        do
+        {
+            await AppendAsync(log, written++, 1);
+        }
+        while (new FileInfo(SegmentFiles()[^1]).Length < 4096);
+
+        return written;
+    }
+
     private async Task AssertCleanAfterReopenAsync(int count)
     {
         Errors.Clear();
