@@ -17,6 +17,10 @@ internal sealed class DiscardingStreamStore : IStreamStore
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _metadata.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
+    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _metadata.GetAccountAsync(accountId, cancellationToken);
+
+    public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _metadata.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+
     public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _metadata.DeleteStreamAsync(key, createdAtMs, cancellationToken);
 
     public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) => _log;

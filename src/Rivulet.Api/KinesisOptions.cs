@@ -8,8 +8,14 @@ public sealed record KinesisOptions
     /// <summary>The account of callers whose access key does not name one (12 digits).</summary>
     public string DefaultAccountId { get; init; } = "000000000000";
 
-    /// <summary>How long CreateStream, DeleteStream and updates stay in their transitional state. AWS takes seconds; 0 suits tests.</summary>
-    public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>How long a new stream stays CREATING. AWS takes seconds; 0 (ACTIVE at once) suits tests.</summary>
+    public TimeSpan CreateStreamDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long a stream stays UPDATING after a reshard, an encryption change or a mode change.</summary>
+    public TimeSpan UpdateStreamDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long a deleted stream stays DELETING before it is gone.</summary>
+    public TimeSpan DeleteStreamDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>Open shards an account may hold (AWS: 20,000 in us-east-1, us-west-2 and eu-west-1; fewer elsewhere).</summary>
     public int ShardLimit { get; init; } = 20_000;

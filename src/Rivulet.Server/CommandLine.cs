@@ -22,7 +22,10 @@ internal static class CommandLine
           --fsync <policy>         RIVULET_FSYNC        always (default) | interval:<ms> | never: when writes reach the disk
           --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
           --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
-          --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  time streams spend CREATING/DELETING (default 0)
+          --create-stream-ms <ms>  RIVULET_CREATE_STREAM_MS  time a new stream spends CREATING (default 0)
+          --update-stream-ms <ms>  RIVULET_UPDATE_STREAM_MS  time a stream spends UPDATING after a change (default 0)
+          --delete-stream-ms <ms>  RIVULET_DELETE_STREAM_MS  time a deleted stream spends DELETING (default 0)
+          --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  sets all three at once
           --max-connections <n>    RIVULET_MAX_CONNECTIONS  connections served at once (default: the descriptor limit less 1088)
           --response-budget-mb <n> RIVULET_RESPONSE_BUDGET_MB  memory all large answers in flight may hold (default 256)
           --write-timeout-ms <ms>  RIVULET_WRITE_TIMEOUT_MS  drop a client that reads nothing of an answer this long (default 30000)
@@ -58,7 +61,10 @@ internal static class CommandLine
                 "--fsync" => options with { Fsync = Fsync(Value(), flag, ref error) },
                 "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
                 "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
-                "--stream-delay-ms" => options with { StreamTransitionDelay = Delay(Value(), flag, ref error) },
+                "--create-stream-ms" => options with { CreateStreamDelay = Delay(Value(), flag, ref error) },
+                "--update-stream-ms" => options with { UpdateStreamDelay = Delay(Value(), flag, ref error) },
+                "--delete-stream-ms" => options with { DeleteStreamDelay = Delay(Value(), flag, ref error) },
+                "--stream-delay-ms" => AllDelays(options, Delay(Value(), flag, ref error)),
                 "--max-connections" => options with { MaxConnections = Positive(Value(), flag, ref error) },
                 "--response-budget-mb" => options with { ResponseBudgetBytes = Positive(Value(), flag, ref error) * 1024 * 1024 },
                 "--write-timeout-ms" => options with { WriteTimeout = TimeSpan.FromMilliseconds(Positive(Value(), flag, ref error)) },
@@ -108,7 +114,23 @@ internal static class CommandLine
 
         if (environment("RIVULET_STREAM_DELAY_MS") is { } delay)
         {
-            options = options with { StreamTransitionDelay = Delay(delay, "RIVULET_STREAM_DELAY_MS", ref error) };
+            options = AllDelays(options, Delay(delay, "RIVULET_STREAM_DELAY_MS", ref error));
+        }
+
+        // The per-phase variables are more specific than the shorthand, so they win over it.
+        if (environment("RIVULET_CREATE_STREAM_MS") is { } create)
+        {
+            options = options with { CreateStreamDelay = Delay(create, "RIVULET_CREATE_STREAM_MS", ref error) };
+        }
+
+        if (environment("RIVULET_UPDATE_STREAM_MS") is { } update)
+        {
+            options = options with { UpdateStreamDelay = Delay(update, "RIVULET_UPDATE_STREAM_MS", ref error) };
+        }
+
+        if (environment("RIVULET_DELETE_STREAM_MS") is { } delete)
+        {
+            options = options with { DeleteStreamDelay = Delay(delete, "RIVULET_DELETE_STREAM_MS", ref error) };
         }
 
         if (environment("RIVULET_MAX_CONNECTIONS") is { } connections)
@@ -128,6 +150,9 @@ internal static class CommandLine
 
         return options;
     }
+
+    private static ServerOptions AllDelays(ServerOptions options, TimeSpan delay) =>
+        options with { CreateStreamDelay = delay, UpdateStreamDelay = delay, DeleteStreamDelay = delay };
 
     private static long Positive(string? value, string name, ref string? error)
     {

@@ -75,7 +75,9 @@ public sealed class RivuletServer : IAsyncDisposable
         {
             Region = options.Region,
             DefaultAccountId = options.AccountId,
-            StreamTransitionDelay = options.StreamTransitionDelay,
+            CreateStreamDelay = options.CreateStreamDelay,
+            UpdateStreamDelay = options.UpdateStreamDelay,
+            DeleteStreamDelay = options.DeleteStreamDelay,
             TokenKey = options.InMemory ? RandomNumberGenerator.GetBytes(32) : TokenKeyFile.LoadOrCreate(options.DataDir),
         });
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");

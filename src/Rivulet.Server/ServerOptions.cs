@@ -24,8 +24,14 @@ public sealed record ServerOptions
     /// <summary>How often expired records are cleared from storage.</summary>
     public TimeSpan RetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long streams stay CREATING, DELETING or UPDATING (AWS: seconds; default 0 so tests never wait).</summary>
-    public TimeSpan StreamTransitionDelay { get; init; } = TimeSpan.Zero;
+    /// <summary>How long streams stay CREATING (AWS: seconds; default 0 so tests never wait).</summary>
+    public TimeSpan CreateStreamDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long streams stay UPDATING after a reshard or another change.</summary>
+    public TimeSpan UpdateStreamDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long streams stay DELETING.</summary>
+    public TimeSpan DeleteStreamDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>
     /// Connections served at once; beyond it new ones are closed at once. Null: what RLIMIT_NOFILE

@@ -21,6 +21,16 @@ public interface IStreamStore : IAsyncDisposable
     /// <summary>Removes the stream created at <paramref name="createdAtMs"/> and all its records.</summary>
     ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken);
 
+    /// <summary>The account's settings and channels; null when nothing about the account was ever stored.</summary>
+    ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the account's metadata if its current version is <paramref name="expectedVersion"/>
+    /// (0 for an account with nothing stored); the stored version becomes expectedVersion + 1.
+    /// Answers <see cref="StreamStoreOutcome.Done"/> or <see cref="StreamStoreOutcome.VersionConflict"/>.
+    /// </summary>
+    ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken);
+
     /// <summary>The log of one shard of one incarnation of a stream. Cheap: called on every request.</summary>
     IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex);
 }

@@ -31,6 +31,17 @@ public sealed class CommandLineTests
         Assert.True(options.InMemory);
     }
 
+    [Fact]
+    public void Each_transition_has_its_own_delay_and_the_shorthand_sets_all_three()
+    {
+        Assert.True(CommandLine.TryParse(["serve", "--stream-delay-ms", "500", "--update-stream-ms", "20"], NoEnvironment, out var options, out _));
+        Assert.Equal((500.0, 20.0, 500.0), (options.CreateStreamDelay.TotalMilliseconds, options.UpdateStreamDelay.TotalMilliseconds, options.DeleteStreamDelay.TotalMilliseconds));
+
+        var environment = new Dictionary<string, string> { ["RIVULET_STREAM_DELAY_MS"] = "300", ["RIVULET_DELETE_STREAM_MS"] = "7" };
+        Assert.True(CommandLine.TryParse(["serve", "--create-stream-ms", "1"], k => environment.GetValueOrDefault(k), out options, out _));
+        Assert.Equal((1.0, 300.0, 7.0), (options.CreateStreamDelay.TotalMilliseconds, options.UpdateStreamDelay.TotalMilliseconds, options.DeleteStreamDelay.TotalMilliseconds));
+    }
+
     [Theory]
     [InlineData("always", "always")]
     [InlineData("interval:50", "interval:50")]

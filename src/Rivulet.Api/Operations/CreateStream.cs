@@ -56,7 +56,7 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             shards.Add(new ShardMetadata(i, ranges[i].Start, ranges[i].End, now));
         }
 
-        var delay = (long)_options.StreamTransitionDelay.TotalMilliseconds;
+        var delay = (long)_options.CreateStreamDelay.TotalMilliseconds;
         var stream = new StreamMetadata
         {
             Key = key,

@@ -37,7 +37,7 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
             return;
         }
 
-        var delay = (long)_options.StreamTransitionDelay.TotalMilliseconds;
+        var delay = (long)_options.DeleteStreamDelay.TotalMilliseconds;
         if (delay <= 0)
         {
             await _store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);

@@ -7,4 +7,5 @@ namespace Rivulet.Storage.Local;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StreamDocument))]
+[JsonSerializable(typeof(AccountDocument))]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -19,6 +19,8 @@ public sealed class LocalStreamStore : IStreamStore
     private readonly StoreContext _store;
     private readonly FileStream _lock;
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
+    private readonly ConcurrentDictionary<string, AccountMetadata> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _damagedAccounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), LocalShardLog> _logs = new();
     private readonly Lock _metadataGate = new();
     private readonly LocalShardLog _deletedLog;
@@ -95,6 +97,42 @@ public sealed class LocalStreamStore : IStreamStore
             var next = updated with { Version = expectedVersion + 1 };
             MetadataFile.Write(_store, _store.Layout.StreamDirectory(updated.Key, updated.CreatedAtMs), next);
             _streams[updated.Key] = next;
+        }
+
+        return ValueTask.FromResult(StreamStoreOutcome.Done);
+    }
+
+    /// <exception cref="IOException">The account's file exists but could not be read at start-up.</exception>
+    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (_damagedAccounts.TryGetValue(accountId, out var damage))
+        {
+            throw new IOException(damage);
+        }
+
+        return ValueTask.FromResult(_accounts.TryGetValue(accountId, out var account) ? account : null);
+    }
+
+    /// <exception cref="IOException">Writing the file failed (nothing changed), or the account's file could not be read at start-up.</exception>
+    public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        lock (_metadataGate)
+        {
+            if (_damagedAccounts.TryGetValue(updated.AccountId, out var damage))
+            {
+                throw new IOException(damage);
+            }
+
+            var currentVersion = _accounts.TryGetValue(updated.AccountId, out var current) ? current.Version : 0;
+            if (currentVersion != expectedVersion)
+            {
+                return ValueTask.FromResult(StreamStoreOutcome.VersionConflict);
+            }
+
+            var next = updated with { Version = expectedVersion + 1 };
+            AccountFile.Write(_store, next);
+            _accounts[updated.AccountId] = next;
         }
 
         return ValueTask.FromResult(StreamStoreOutcome.Done);
@@ -254,7 +292,9 @@ public sealed class LocalStreamStore : IStreamStore
             store.CheckFormat();
             context.CreateDirectoryDurably(context.Layout.StreamsRoot);
             context.CreateDirectoryDurably(context.Layout.TrashRoot);
+            context.CreateDirectoryDurably(context.Layout.AccountsRoot);
             store.EmptyTrash();
+            store.LoadAccounts();
             store.Recover(cancellationToken);
             switch (options.FsyncPolicy.Mode)
             {
@@ -321,6 +361,37 @@ public sealed class LocalStreamStore : IStreamStore
         if (_store.Syncs)
         {
             _store.Device.SyncDirectory(_store.Layout.DataDirectory);
+        }
+    }
+
+    private void LoadAccounts()
+    {
+        foreach (var path in Directory.EnumerateFiles(_store.Layout.AccountsRoot))
+        {
+            if (AccountFile.IsTemp(path))
+            {
+                // A replacement that never got renamed into place: the file beside it is the current one.
+                File.Delete(path);
+                continue;
+            }
+
+            if (!path.EndsWith(AccountFile.Extension, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var accountId = Path.GetFileNameWithoutExtension(path);
+            try
+            {
+                var account = AccountFile.Read(path);
+                _accounts[account.AccountId] = account;
+            }
+            catch (Exception exception) when (exception is CorruptLogException or IOException or UnauthorizedAccessException)
+            {
+                var reason = $"the account metadata in {path} cannot be read: {exception.Message}";
+                _store.Report($"rivulet storage: {reason}; the account's settings and channels are unavailable until the file is repaired or removed");
+                _damagedAccounts[accountId] = reason;
+            }
         }
     }
 

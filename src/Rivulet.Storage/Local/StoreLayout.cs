@@ -11,6 +11,7 @@ namespace Rivulet.Storage.Local;
 ///                                       stream metadata, its consumers included (written to meta.json.tmp, synced, renamed)
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.seg   record frames
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.idx   index of a sealed segment
+/// accounts/&lt;account&gt;.json               an account's settings and channels (written beside, synced, renamed)
 /// trash/                                deleted streams, renamed here first and removed after
 /// </code>
 /// The creation time in a stream's directory name tells incarnations of one name apart.
@@ -31,6 +32,11 @@ internal sealed class StoreLayout(string dataDirectory)
     public string StreamsRoot => Path.Combine(DataDirectory, "streams");
 
     public string TrashRoot => Path.Combine(DataDirectory, "trash");
+
+    public string AccountsRoot => Path.Combine(DataDirectory, "accounts");
+
+    /// <summary>The account's file name without extension; the same rules as its stream directory.</summary>
+    public string AccountFileName(string accountId) => Path.GetFileName(AccountDirectory(accountId));
 
     public string AccountDirectory(string accountId)
     {

@@ -7,6 +7,7 @@ public sealed class MemoryStreamStore : IStreamStore
 {
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), MemoryShardLog> _logs = new();
+    private readonly ConcurrentDictionary<string, AccountMetadata> _accounts = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly Lock _lifecycleGate = new();
     private readonly MemoryShardLog _deletedLog;
@@ -46,6 +47,22 @@ public sealed class MemoryStreamStore : IStreamStore
                 return ValueTask.FromResult(StreamStoreOutcome.Done);
             }
         }
+    }
+
+    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_accounts.TryGetValue(accountId, out var account) ? account : null);
+
+    public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var next = updated with { Version = expectedVersion + 1 };
+        if (expectedVersion == 0)
+        {
+            return ValueTask.FromResult(_accounts.TryAdd(updated.AccountId, next) ? StreamStoreOutcome.Done : StreamStoreOutcome.VersionConflict);
+        }
+
+        return ValueTask.FromResult(_accounts.TryGetValue(updated.AccountId, out var current) && current.Version == expectedVersion && _accounts.TryUpdate(updated.AccountId, next, current)
+            ? StreamStoreOutcome.Done
+            : StreamStoreOutcome.VersionConflict);
     }
 
     public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken)

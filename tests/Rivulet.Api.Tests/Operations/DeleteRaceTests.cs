@@ -192,6 +192,10 @@ public sealed class DeleteRaceTests : IAsyncDisposable
 
         public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
+        public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => inner.GetAccountAsync(accountId, cancellationToken);
+
+        public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+
         public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
 
         public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex)

@@ -146,7 +146,7 @@ public sealed class PutRecordTests
     [Fact]
     public async Task A_creating_stream_takes_no_records()
     {
-        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], StreamTransitionDelay = TimeSpan.FromSeconds(1) });
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], CreateStreamDelay = TimeSpan.FromSeconds(1), DeleteStreamDelay = TimeSpan.FromSeconds(1) });
         await api.CreateStreamAsync("slow");
 
         await api.ErrorAsync("PutRecord", new { StreamName = "slow", PartitionKey = "k", Data = "AA==" }, "ResourceNotFoundException");

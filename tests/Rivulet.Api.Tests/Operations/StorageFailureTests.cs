@@ -91,6 +91,10 @@ public sealed class StorageFailureTests
 
         public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
+        public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _inner.GetAccountAsync(accountId, cancellationToken);
+
+        public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+
         public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
 
         public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) =>

@@ -161,7 +161,7 @@ public sealed class StreamLifecycleTests
     [Fact]
     public async Task With_a_transition_delay_streams_pass_through_CREATING_and_DELETING()
     {
-        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], StreamTransitionDelay = TimeSpan.FromMilliseconds(500) });
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], CreateStreamDelay = TimeSpan.FromMilliseconds(500), DeleteStreamDelay = TimeSpan.FromMilliseconds(500) });
         await api.CreateStreamAsync("s");
 
         Assert.Equal("CREATING", (await api.OkAsync("DescribeStreamSummary", new { StreamName = "s" }))["StreamDescriptionSummary"]!["StreamStatus"]!.GetValue<string>());
