@@ -91,6 +91,31 @@ internal static class ApiErrors
     public static KinesisException ShardLimitExceeded(string accountId, string region, int current, int limit, int additional) =>
         new(LimitExceeded, $"This request would exceed the shard limit for the account {accountId} in {region}. Current shard count for the account: {current}. Limit: {limit}. Number of additional shards that would have resulted from this request: {additional}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.");
 
+    // Resharding: SplitShard, MergeShards, UpdateShardCount (wire reference §3.5 "Reshard / updates").
+    public static KinesisException ShardAlreadyClosed(string shardId, string streamName, string accountId) =>
+        new(ResourceInUse, $"Shard {shardId} in stream {streamName} under account {accountId} has already been merged or split, and thus is not eligible for merging");
+
+    public static KinesisException SplitHashKeyOutOfRange(string key, string shardId, string streamName, string accountId, UInt128 start, UInt128 end) =>
+        new(InvalidArgument, string.Create(CultureInfo.InvariantCulture, $"NewStartingHashKey {key} used in SplitShard() on shard {shardId} in stream {streamName} under account {accountId} is not both greater than one plus the shard's StartingHashKey {start} and less than the shard's EndingHashKey {end}."));
+
+    public static KinesisException NotAdjacentShards(string shardId, string adjacentShardId, string streamName, string accountId) =>
+        new(InvalidArgument, $"Shards {shardId} and {adjacentShardId} in stream {streamName} under account {accountId} are not an adjacent pair of shards eligible for merging");
+
+    public static KinesisException ReshardOnDemand(string operation, string streamName, string accountId) =>
+        new(Validation, $"{operation} is not supported for stream {streamName} under account {accountId} because it is in ON_DEMAND mode.");
+
+    public static KinesisException ScaleAboveDouble(int current, int target) =>
+        new(LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: {current} Target shard count: {target}"));
+
+    public static KinesisException ScaleBelowHalf(int current, int target) =>
+        new(LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"UpdateShardCount cannot scale down below half your current open shard count. Current open shard count: {current} Target shard count: {target}"));
+
+    public static KinesisException ScaleAboveStreamMaximum(int maximum, int current, int target) =>
+        new(LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"UpdateShardCount cannot scale a stream above {maximum} shards. Current open shard count: {current} Target shard count: {target}"));
+
+    public static KinesisException TooManyShardCountUpdates(int allowed, string streamName, string accountId) =>
+        new(LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"Exceeded the limit of {allowed} UpdateShardCount calls in a rolling 24-hour period for stream {streamName} under account {accountId}."));
+
     public static KinesisException ListShardsNeedsNextTokenOrStream() =>
         new(InvalidArgument, "Either NextToken or StreamName should be provided.");
 

@@ -40,6 +40,15 @@ public sealed record StreamMetadata
     public long Version { get; init; }
 
     /// <summary>
+    /// The shard list a reshard in progress will leave (closed parents included): it replaces
+    /// <see cref="Shards"/> when the stream settles from UPDATING to ACTIVE. Empty when none is pending.
+    /// </summary>
+    public ImmutableArray<ShardMetadata> PendingShards { get; init; } = [];
+
+    /// <summary>When UpdateShardCount was called (epoch ms), for AWS's limit of calls per rolling 24 hours.</summary>
+    public ImmutableArray<long> ShardCountUpdatesMs { get; init; } = [];
+
+    /// <summary>
     /// Set by a store that found this stream on disk but could not read its metadata: why (which
     /// file, what is wrong). The stream exists (its name and creation time are known, so it is listed
     /// and its name stays taken) but cannot be served; every other member is a placeholder. Null for
@@ -48,6 +57,9 @@ public sealed record StreamMetadata
     public string? Damage { get; init; }
 
     public int NextShardIndex => Shards.Length;
+
+    /// <summary>The shards the stream has or, with a reshard pending, is about to have.</summary>
+    public ImmutableArray<ShardMetadata> EventualShards => PendingShards.IsDefaultOrEmpty ? Shards : PendingShards;
 
     public ShardMetadata? FindShard(int index) => index >= 0 && index < Shards.Length ? Shards[index] : null;
 }

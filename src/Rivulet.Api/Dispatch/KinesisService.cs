@@ -47,6 +47,11 @@ public sealed class KinesisService
         Register(KinesisOperation.PutRecords, new OperationHandler<PutRecordsInput, PutRecordsOutput>(new PutRecords(store, streams, gate)));
         Register(KinesisOperation.GetShardIterator, new OperationHandler<GetShardIteratorInput, GetShardIteratorOutput>(new GetShardIterator(store, streams, options)));
         Register(KinesisOperation.GetRecords, new OperationHandler<GetRecordsInput, GetRecordsOutput>(new GetRecords(store, streams, options)));
+
+        // Resharding
+        Register(KinesisOperation.SplitShard, new OperationHandler<SplitShardInput>(new SplitShard(store, streams, options)));
+        Register(KinesisOperation.MergeShards, new OperationHandler<MergeShardsInput>(new MergeShards(store, streams, options)));
+        Register(KinesisOperation.UpdateShardCount, new OperationHandler<UpdateShardCountInput, UpdateShardCountOutput>(new UpdateShardCount(store, streams, options)));
     }
 
     /// <summary>Called with failures that are bugs or I/O errors, so the host can log them.</summary>

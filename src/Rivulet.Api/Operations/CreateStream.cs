@@ -34,15 +34,7 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
         }
 
         var key = new StreamKey(context.AccountId, input.StreamName!);
-        var openShards = 0;
-        foreach (var existing in await _store.ListStreamsAsync(context.AccountId, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var shard in existing.Shards)
-            {
-                openShards += shard.IsOpen ? 1 : 0;
-            }
-        }
-
+        var openShards = await ReshardCommit.OpenShardsOfAccountAsync(_store, context.AccountId, cancellationToken).ConfigureAwait(false);
         if ((long)openShards + shardCount > _options.ShardLimit)
         {
             throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimit, shardCount);

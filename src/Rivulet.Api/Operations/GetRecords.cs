@@ -82,7 +82,16 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
             MillisBehindLatest = caughtUp || read.Records.Count == 0 ? 0 : Math.Max(0, context.NowMs - read.Records[^1].ArrivalMs),
         };
 
-        if (!shard.IsOpen && caughtUp)
+        var endOfShard = false;
+        if (!shard.IsOpen && read.Records.Count == 0)
+        {
+            // The store may have forgotten the seal (a restart) or not set it yet (the reshard's
+            // last step): seal here, so the end is final before it is reported.
+            var tail = read.Tail.Sealed ? read.Tail : await log.SealAsync(cancellationToken).ConfigureAwait(false);
+            endOfShard = tail.Sealed && read.NextPosition >= tail.NextPosition;
+        }
+
+        if (endOfShard)
         {
             // The end of a closed shard: no iterator, and the shards to read next (KCL checks both).
             output.ChildShards = ShardView.ChildrenOf(stream, shard);

@@ -56,9 +56,22 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId);
         }
 
-        var log = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shard.Index);
         var pending = new[] { new PendingRecord(input.PartitionKey!, input.Data!) };
-        var appended = await log.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+        AppendResult appended;
+        for (var placement = 1; ; placement++)
+        {
+            var log = _store.GetShardLog(stream.Key, stream.CreatedAtMs, shard.Index);
+            appended = await log.AppendAsync(pending, cancellationToken).ConfigureAwait(false);
+            if (appended.Status != AppendStatus.Sealed || placement == RecordRules.MaxPlacements)
+            {
+                break;
+            }
+
+            // A reshard closed the shard after the stream was resolved: the record goes where the shards in force now send it.
+            stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+            shard = ShardView.OpenShardFor(stream, hashKey) ?? throw ApiErrors.StorageFailure();
+        }
+
         switch (appended.Status)
         {
             case AppendStatus.StreamDeleted:

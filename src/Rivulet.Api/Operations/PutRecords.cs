@@ -16,6 +16,10 @@ namespace Rivulet.Api.Operations;
 /// </summary>
 internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
 {
+    // Markers in the entry-to-shard table: answered, or refused by a sealed shard and to be placed again.
+    private const int Done = -1;
+    private const int PlaceAgain = -2;
+
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
     private readonly IThroughputGate _throughput;
@@ -87,12 +91,43 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                         ErrorCode = ApiErrors.ProvisionedThroughputExceeded,
                         ErrorMessage = ApiErrors.ThroughputExceededMessage(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId),
                     };
-                    shardOf[i] = -1;
+                    shardOf[i] = Done;
                     failed++;
                 }
             }
 
-            var storageFailures = await AppendByShardAsync(stream, entries, shardOf, results, cancellationToken).ConfigureAwait(false);
+            var storageFailures = 0;
+            for (var placement = 1; ; placement++)
+            {
+                storageFailures += await AppendByShardAsync(stream, entries, shardOf, results, cancellationToken).ConfigureAwait(false);
+                if (Array.IndexOf(shardOf, PlaceAgain, 0, count) < 0)
+                {
+                    break;
+                }
+
+                // A reshard closed a shard after this call placed its entries: place them by the shards in force now.
+                var last = placement == RecordRules.MaxPlacements;
+                stream = last ? stream : await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < count; i++)
+                {
+                    if (shardOf[i] != PlaceAgain)
+                    {
+                        continue;
+                    }
+
+                    if (last)
+                    {
+                        results[i] = new PutRecordsResultEntry { ErrorCode = ApiErrors.InternalFailure, ErrorMessage = ApiErrors.InternalServiceFailureMessage };
+                        shardOf[i] = Done;
+                        storageFailures++;
+                    }
+                    else
+                    {
+                        var entry = entries[i];
+                        shardOf[i] = (ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure()).Index;
+                    }
+                }
+            }
             if (storageFailures == count)
             {
                 // Nothing could be stored at all (disk full, I/O error): the whole call fails, as a PutRecord would.
@@ -114,7 +149,11 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
         }
     }
 
-    /// <summary>Appends each shard's entries as one batch, all shards at once; returns how many entries failed.</summary>
+    /// <summary>
+    /// Appends each shard's entries as one batch, all shards at once; returns how many entries failed.
+    /// Every entry it handles gets <see cref="Done"/> in <paramref name="shardOf"/>, except those a
+    /// sealed shard refused, which get <see cref="PlaceAgain"/> and no result yet.
+    /// </summary>
     private async ValueTask<int> AppendByShardAsync(StreamMetadata stream, List<PutRecordsRequestEntry> entries, int[] shardOf, PutRecordsResultEntry[] results, CancellationToken cancellationToken)
     {
         var count = entries.Count;
@@ -168,6 +207,12 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
             var shardId = ShardIds.Format(shard.Index);
             for (var n = 0; n < indexes.Length; n++)
             {
+                shardOf[indexes[n]] = appended.Status == AppendStatus.Sealed ? PlaceAgain : Done;
+                if (appended.Status == AppendStatus.Sealed)
+                {
+                    continue;
+                }
+
                 if (appended.Status == AppendStatus.Appended)
                 {
                     results[indexes[n]] = new PutRecordsResultEntry

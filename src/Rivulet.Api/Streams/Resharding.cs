@@ -57,6 +57,74 @@ internal static class Resharding
         return ReshardOutcome.Done(Close(Close(shards, nowMs, first.Index), nowMs, second.Index), [child]);
     }
 
+    /// <summary>
+    /// UpdateShardCount's UNIFORM_SCALING: the open shards become <paramref name="targetCount"/>
+    /// shards of equal ranges (those CreateStream would make). As on AWS this is a series of real
+    /// splits and merges, because a shard names at most two parents: first every open shard is split
+    /// at each target boundary inside it, then the pieces of each target range are merged left to
+    /// right. Shards that only exist between two steps are created and closed at the same instant.
+    /// An open shard that already is a target range stays open untouched.
+    /// </summary>
+    public static ReshardOutcome UniformScale(IReadOnlyList<ShardMetadata> shards, int targetCount, long nowMs)
+    {
+        var all = shards.ToList();
+        var children = new List<ShardMetadata>(targetCount);
+        ShardMetadata Open(UInt128 start, UInt128 end, int parent, int? adjacentParent)
+        {
+            var child = new ShardMetadata(all.Count, start, end, nowMs, parent, adjacentParent);
+            all.Add(child);
+            return child;
+        }
+
+        // A stream's shard list is ordered by index and index i sits at position i (StreamMetadata.FindShard relies on it too).
+        void CloseShard(ShardMetadata shard) => all[shard.Index] = shard with { ClosedAtMs = nowMs };
+
+        var targets = HashKeyRanges.Split(targetCount);
+        var pieces = new List<ShardMetadata>();
+        var boundary = 1;
+        foreach (var shard in all.Where(shard => shard.IsOpen).OrderBy(shard => shard.StartingHashKey).ToList())
+        {
+            var current = shard;
+            while (boundary < targets.Length && targets[boundary].Start <= current.StartingHashKey)
+            {
+                boundary++;
+            }
+
+            for (; boundary < targets.Length && targets[boundary].Start <= current.EndingHashKey; boundary++)
+            {
+                var key = targets[boundary].Start;
+                CloseShard(current);
+                pieces.Add(Open(current.StartingHashKey, key - 1, current.Index, null));
+                current = Open(key, current.EndingHashKey, current.Index, null);
+            }
+
+            pieces.Add(current);
+        }
+
+        var next = 0;
+        foreach (var (start, end) in targets)
+        {
+            var merged = pieces[next++];
+            while (merged.EndingHashKey < end)
+            {
+                var adjacent = pieces[next++];
+                CloseShard(merged);
+                CloseShard(adjacent);
+                merged = Open(merged.StartingHashKey, adjacent.EndingHashKey, merged.Index, adjacent.Index);
+            }
+
+            if (merged.StartingHashKey != start || merged.EndingHashKey != end)
+            {
+                throw new InvalidOperationException($"Uniform scaling produced [{merged.StartingHashKey}, {merged.EndingHashKey}] for target [{start}, {end}].");
+            }
+
+            children.Add(merged);
+        }
+
+        var firstNew = shards.Count;
+        return new ReshardOutcome(ReshardFailure.None, [.. all], [.. children.Where(child => child.Index >= firstNew)]);
+    }
+
     /// <summary>True when the open shards cover the whole hash-key space exactly once.</summary>
     public static bool OpenShardsCoverEverything(IEnumerable<ShardMetadata> shards)
     {

@@ -92,11 +92,17 @@ internal sealed class StreamResolver
             return null;
         }
 
-        var settled = stream with { Status = StreamStatus.Active, StatusSettlesAtMs = null };
+        // A reshard waiting for the stream to settle takes over now.
+        var settled = stream with { Status = StreamStatus.Active, StatusSettlesAtMs = null, Shards = stream.EventualShards, PendingShards = [] };
         var outcome = await _store.UpdateStreamAsync(settled, stream.Version, cancellationToken).ConfigureAwait(false);
-        return outcome == StreamStoreOutcome.Done
-            ? settled with { Version = stream.Version + 1 }
-            : await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
+        if (outcome != StreamStoreOutcome.Done)
+        {
+            return await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
+        }
+
+        settled = settled with { Version = stream.Version + 1 };
+        await ReshardCommit.SealClosedAsync(_store, stream.Shards, settled).ConfigureAwait(false);
+        return settled;
     }
 
     /// <summary>

@@ -11,6 +11,13 @@ internal static class RecordRules
     /// <summary>AWS caps a PutRecords request at 10 MiB of data and partition keys.</summary>
     public const long MaxPutRecordsBytes = 10L * 1024 * 1024;
 
+    /// <summary>
+    /// How many times a write is placed on a shard before it gives up: a shard closed by a reshard
+    /// refuses records and the write is placed again by the shards in force, which the store shows
+    /// before it seals the old log, so a second placement normally succeeds.
+    /// </summary>
+    public const int MaxPlacements = 8;
+
     /// <summary>The stream's maximum record size in bytes: data plus partition key (UTF-8) must fit; AWS reports it on the data member.</summary>
     public static int MaxRecordBytes(StreamMetadata stream) => stream.MaxRecordSizeInKiB * 1024;
 

@@ -85,19 +85,9 @@ internal static class MetadataFile
             })],
         };
 
-        foreach (var shard in stream.Shards)
-        {
-            document.Shards.Add(new StreamDocument.ShardDocument
-            {
-                Index = shard.Index,
-                StartingHashKey = shard.StartingHashKey.ToString(CultureInfo.InvariantCulture),
-                EndingHashKey = shard.EndingHashKey.ToString(CultureInfo.InvariantCulture),
-                CreatedAtMs = shard.CreatedAtMs,
-                ParentIndex = shard.ParentIndex,
-                AdjacentParentIndex = shard.AdjacentParentIndex,
-                ClosedAtMs = shard.ClosedAtMs,
-            });
-        }
+        document.Shards.AddRange(stream.Shards.Select(ToDocument));
+        document.PendingShards.AddRange(stream.PendingShards.Select(ToDocument));
+        document.ShardCountUpdatesMs.AddRange(stream.ShardCountUpdatesMs);
 
         foreach (var (name, value) in stream.Tags)
         {
@@ -109,19 +99,6 @@ internal static class MetadataFile
 
     private static StreamMetadata FromDocument(StreamDocument document)
     {
-        var shards = ImmutableArray.CreateBuilder<ShardMetadata>(document.Shards.Count);
-        foreach (var shard in document.Shards)
-        {
-            shards.Add(new ShardMetadata(
-                shard.Index,
-                UInt128.Parse(shard.StartingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
-                UInt128.Parse(shard.EndingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
-                shard.CreatedAtMs,
-                shard.ParentIndex,
-                shard.AdjacentParentIndex,
-                shard.ClosedAtMs));
-        }
-
         return new StreamMetadata
         {
             Key = new StreamKey(document.AccountId, document.StreamName),
@@ -130,7 +107,9 @@ internal static class MetadataFile
             Status = document.Status,
             StatusSettlesAtMs = document.StatusSettlesAtMs,
             StreamMode = document.StreamMode,
-            Shards = shards.MoveToImmutable(),
+            Shards = [.. document.Shards.Select(FromDocument)],
+            PendingShards = [.. document.PendingShards.Select(FromDocument)],
+            ShardCountUpdatesMs = [.. document.ShardCountUpdatesMs],
             RetentionPeriodHours = document.RetentionPeriodHours,
             MaxRecordSizeInKiB = document.MaxRecordSizeInKiB,
             EncryptionType = document.EncryptionType,
@@ -140,4 +119,24 @@ internal static class MetadataFile
             Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs))],
         };
     }
+
+    private static StreamDocument.ShardDocument ToDocument(ShardMetadata shard) => new()
+    {
+        Index = shard.Index,
+        StartingHashKey = shard.StartingHashKey.ToString(CultureInfo.InvariantCulture),
+        EndingHashKey = shard.EndingHashKey.ToString(CultureInfo.InvariantCulture),
+        CreatedAtMs = shard.CreatedAtMs,
+        ParentIndex = shard.ParentIndex,
+        AdjacentParentIndex = shard.AdjacentParentIndex,
+        ClosedAtMs = shard.ClosedAtMs,
+    };
+
+    private static ShardMetadata FromDocument(StreamDocument.ShardDocument shard) => new(
+        shard.Index,
+        UInt128.Parse(shard.StartingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
+        UInt128.Parse(shard.EndingHashKey, NumberStyles.None, CultureInfo.InvariantCulture),
+        shard.CreatedAtMs,
+        shard.ParentIndex,
+        shard.AdjacentParentIndex,
+        shard.ClosedAtMs);
 }

@@ -40,6 +40,10 @@ internal sealed class StreamDocument
 
     public List<ConsumerDocument> Consumers { get; set; } = [];
 
+    public List<ShardDocument> PendingShards { get; set; } = [];
+
+    public List<long> ShardCountUpdatesMs { get; set; } = [];
+
     internal sealed class ShardDocument
     {
         public int Index { get; set; }

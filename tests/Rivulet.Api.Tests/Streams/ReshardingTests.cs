@@ -116,4 +116,83 @@ public sealed class ReshardingTests
         Assert.False(Resharding.OpenShardsCoverEverything([new(0, 0, 10, Now)]));
         Assert.True(Resharding.OpenShardsCoverEverything([new(0, 0, 10, Now), new(1, 11, UInt128.MaxValue, Now), new(2, 0, UInt128.MaxValue, Now, ClosedAtMs: Now)]));
     }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(2, 1)]
+    [InlineData(3, 5)]
+    [InlineData(5, 3)]
+    [InlineData(4, 8)]
+    [InlineData(7, 4)]
+    [InlineData(6, 6)]
+    [InlineData(100, 199)]
+    public void Uniform_scaling_ends_with_the_ranges_CreateStream_would_make_through_real_splits_and_merges(int from, int to)
+    {
+        var shards = Stream(from);
+
+        var outcome = Resharding.UniformScale(shards, to, Now);
+
+        var open = outcome.Shards.Where(s => s.IsOpen).OrderBy(s => s.StartingHashKey).Select(s => (s.StartingHashKey, s.EndingHashKey)).ToArray();
+        Assert.Equal(HashKeyRanges.Split(to), open);
+        Assert.True(Resharding.OpenShardsCoverEverything(outcome.Shards));
+        AssertLineage(shards, outcome.Shards);
+    }
+
+    [Fact]
+    public void Uniform_scaling_after_uneven_splits_still_ends_uniform_and_keeps_a_matching_shard_untouched()
+    {
+        var shards = Stream(2);
+        shards = Resharding.Split(shards, 1, shards[1].StartingHashKey + 12345, Now - 500).Shards;
+
+        var toTwo = Resharding.UniformScale(shards, 2, Now);
+
+        Assert.True(toTwo.Shards.Single(s => s.Index == 0).IsOpen); // already the left half
+        Assert.Equal(HashKeyRanges.Split(2), toTwo.Shards.Where(s => s.IsOpen).OrderBy(s => s.StartingHashKey).Select(s => (s.StartingHashKey, s.EndingHashKey)));
+        Assert.Equal([4], toTwo.Children.Select(c => c.Index));
+        AssertLineage(shards, toTwo.Shards);
+    }
+
+    [Fact]
+    public void Repeated_scaling_in_random_steps_keeps_indexes_dense_and_every_child_within_its_parents()
+    {
+        var random = new Random(20261202);
+        var shards = Stream(3);
+        for (var step = 0; step < 40; step++)
+        {
+            var open = shards.Count(s => s.IsOpen);
+            var target = random.Next((open + 1) / 2, (2 * open) + 1);
+            var next = Resharding.UniformScale(shards, Math.Max(1, target), Now + step).Shards;
+            AssertLineage(shards, next);
+            Assert.Equal(Enumerable.Range(0, next.Length), next.Select(s => s.Index));
+            shards = next;
+        }
+    }
+
+    /// <summary>Old shards keep their ranges; each new shard names one or two parents, all closed, whose ranges it lies within or exactly joins.</summary>
+    private static void AssertLineage(ShardMetadata[] before, ShardMetadata[] after)
+    {
+        Assert.True(Resharding.OpenShardsCoverEverything(after));
+        foreach (var old in before)
+        {
+            var now = after[old.Index];
+            Assert.Equal((old.StartingHashKey, old.EndingHashKey, old.CreatedAtMs), (now.StartingHashKey, now.EndingHashKey, now.CreatedAtMs));
+        }
+
+        foreach (var shard in after.Skip(before.Length))
+        {
+            var parent = after[shard.ParentIndex!.Value];
+            Assert.False(parent.IsOpen);
+            if (shard.AdjacentParentIndex is { } adjacentIndex)
+            {
+                var adjacent = after[adjacentIndex];
+                Assert.False(adjacent.IsOpen);
+                Assert.Equal((parent.StartingHashKey, adjacent.EndingHashKey), (shard.StartingHashKey, shard.EndingHashKey));
+                Assert.Equal(parent.EndingHashKey + 1, adjacent.StartingHashKey);
+            }
+            else
+            {
+                Assert.True(parent.StartingHashKey <= shard.StartingHashKey && shard.EndingHashKey <= parent.EndingHashKey);
+            }
+        }
+    }
 }
