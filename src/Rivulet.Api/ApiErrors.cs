@@ -164,6 +164,48 @@ internal static class ApiErrors
     public static KinesisException StorageFailure() =>
         new("InternalFailureException", InternalServiceFailureMessage, 500);
 
+    // Encryption, monitoring, modes, limits and account settings. AWS's texts for these are not
+    // published; each is a sentence in AWS's style (see the wire reference §3.5: "unverified").
+
+    public static KinesisException EncryptionTypeMustBeKms(string operation) =>
+        new(InvalidArgument, $"EncryptionType NONE is not valid for {operation}. The only valid EncryptionType is KMS.");
+
+    public static KinesisException InvalidKeyId(string keyId) =>
+        new(InvalidArgument, $"KeyId {keyId} is not a valid KMS key. Specify a key ID, a key ARN, an alias name prefixed by \"alias/\" or an alias ARN.");
+
+    public static KinesisException EncryptionChangeLimitExceeded(string operation, string streamName, string accountId, int limit) =>
+        new(LimitExceeded, $"{operation} has been called successfully {limit} times for stream {streamName} under account {accountId} in the last 24 hours, the most allowed in a rolling 24-hour period.");
+
+    public static KinesisException StreamModeUnchanged(string streamName, string accountId, string mode) =>
+        new(InvalidArgument, $"Stream {streamName} under account {accountId} is already in {mode} mode.");
+
+    public static KinesisException StreamModeChangeLimitExceeded(string streamName, string accountId, int limit) =>
+        new(LimitExceeded, $"The capacity mode of stream {streamName} under account {accountId} has been switched {limit} times in the last 24 hours, the most allowed in a rolling 24-hour period.");
+
+    public static KinesisException OnDemandStreamLimitExceeded(string accountId, string region, int current, int limit) =>
+        new(LimitExceeded, $"This request would exceed the on-demand stream limit for the account {accountId} in {region}. Current on-demand stream count for the account: {current}. Limit: {limit}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits.");
+
+    public static KinesisException StreamArnRequired() =>
+        new(InvalidArgument, "StreamARN must be provided.");
+
+    public static KinesisException WarmThroughputNeedsOnDemand(string streamName, string accountId) =>
+        new(InvalidArgument, $"Warm throughput is only supported for streams in ON_DEMAND mode. Stream {streamName} under account {accountId} is in PROVISIONED mode.");
+
+    public static KinesisException WarmThroughputNeedsOnDemandMode() =>
+        new(InvalidArgument, "WarmThroughputMiBps can only be specified for streams in ON_DEMAND mode.");
+
+    public static KinesisException WarmThroughputNeedsCommitment(string accountId) =>
+        new(InvalidArgument, $"Warm throughput requires MinimumThroughputBillingCommitment to be ENABLED for account {accountId}. Enable it with UpdateAccountSettings.");
+
+    public static KinesisException WarmThroughputTooHigh(int requested, int limit) =>
+        new(LimitExceeded, $"Requested warm throughput ({requested} MiBps) exceeds the maximum warm throughput of {limit} MiBps for an on-demand stream.");
+
+    public static KinesisException RecordDistributionNeedsOnDemand(string streamName, string accountId) =>
+        new(InvalidArgument, $"RecordDistributionStrategy is only supported for streams in ON_DEMAND mode. Stream {streamName} under account {accountId} is in PROVISIONED mode.");
+
+    public static KinesisException AutoDistributionNeedsOnDemand() =>
+        new(InvalidArgument, "RecordDistributionStrategy AUTO is only supported for streams in ON_DEMAND mode.");
+
     // Java's Date.toString() as AWS prints it: "Thu Jan 22 01:22:02 UTC 2015".
     private static string JavaDate(DateTimeOffset time) =>
         time.UtcDateTime.ToString("ddd MMM dd HH:mm:ss 'UTC' yyyy", CultureInfo.InvariantCulture);

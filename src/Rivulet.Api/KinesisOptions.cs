@@ -25,4 +25,10 @@ public sealed record KinesisOptions
 
     /// <summary>Largest request body accepted before answering 413 (a full PutRecords is about 13.4 MiB as JSON).</summary>
     public long MaxRequestBodyBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>On-demand streams an account may hold (AWS: 50 by default; more on request).</summary>
+    public int OnDemandStreamLimit { get; init; } = 50;
+
+    /// <summary>Channels an account may hold, as DescribeLimits reports it (AWS's default is not published; 50 is Rivulet's choice).</summary>
+    public int ChannelLimit { get; init; } = 50;
 }

@@ -13,7 +13,7 @@ public sealed record AccountMetadata
 
     public long Version { get; init; }
 
-    /// <summary>The account's minimum throughput billing commitment: ENABLED, DISABLED or DISABLED_PENDING.</summary>
+    /// <summary>The account's minimum throughput billing commitment: ENABLED, DISABLED or ENABLED_UNTIL_EARLIEST_ALLOWED_END (a disable asked for before the earliest allowed end, which takes effect then).</summary>
     public string CommitmentStatus { get; init; } = "DISABLED";
 
     public long? CommitmentStartedAtMs { get; init; }

@@ -62,4 +62,25 @@ public sealed record StreamMetadata
     public ImmutableArray<ShardMetadata> EventualShards => PendingShards.IsDefaultOrEmpty ? Shards : PendingShards;
 
     public ShardMetadata? FindShard(int index) => index >= 0 && index < Shards.Length ? Shards[index] : null;
+
+    /// <summary>How writes are placed on an on-demand stream: USER_PARTITION_KEY (by the record's hash key) or AUTO (spread evenly, keys ignored).</summary>
+    public string RecordDistributionStrategy { get; init; } = "USER_PARTITION_KEY";
+
+    /// <summary>When StartStreamEncryption succeeded (epoch ms), the last 24 hours' worth: AWS allows 25 in any rolling day.</summary>
+    public ImmutableArray<long> EncryptionStartsAtMs { get; init; } = [];
+
+    /// <summary>When StopStreamEncryption succeeded (epoch ms), the last 24 hours' worth: AWS allows 25 in any rolling day.</summary>
+    public ImmutableArray<long> EncryptionStopsAtMs { get; init; } = [];
+
+    /// <summary>When the capacity mode was switched (epoch ms), the last 24 hours' worth.</summary>
+    public ImmutableArray<long> StreamModeChangesAtMs { get; init; } = [];
+
+    /// <summary>The warm throughput an on-demand stream was last asked to scale to, in MiB/s; null when never asked.</summary>
+    public int? WarmThroughputTargetMiBps { get; init; }
+
+    /// <summary>The warm throughput in effect before the last request, shown as current until <see cref="WarmThroughputSettlesAtMs"/>.</summary>
+    public int? WarmThroughputPreviousMiBps { get; init; }
+
+    /// <summary>When the stream reaches <see cref="WarmThroughputTargetMiBps"/> (epoch ms); null when it already has.</summary>
+    public long? WarmThroughputSettlesAtMs { get; init; }
 }

@@ -37,7 +37,7 @@ public sealed class KinesisService
         Register(KinesisOperation.CreateStream, new OperationHandler<CreateStreamInput>(new CreateStream(store, options)));
         Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, options)));
         Register(KinesisOperation.DescribeStream, new OperationHandler<DescribeStreamInput, DescribeStreamOutput>(new DescribeStream(streams)));
-        Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(streams)));
+        Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(store, streams)));
         Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
         Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options)));
         Register(KinesisOperation.IncreaseStreamRetentionPeriod, new OperationHandler<IncreaseStreamRetentionPeriodInput>(new IncreaseStreamRetentionPeriod(streams)));
@@ -52,6 +52,19 @@ public sealed class KinesisService
         Register(KinesisOperation.SplitShard, new OperationHandler<SplitShardInput>(new SplitShard(store, streams, options)));
         Register(KinesisOperation.MergeShards, new OperationHandler<MergeShardsInput>(new MergeShards(store, streams, options)));
         Register(KinesisOperation.UpdateShardCount, new OperationHandler<UpdateShardCountInput, UpdateShardCountOutput>(new UpdateShardCount(store, streams, options)));
+
+        // Encryption, monitoring, modes, limits and account settings.
+        Register(KinesisOperation.StartStreamEncryption, new OperationHandler<StartStreamEncryptionInput>(new StartStreamEncryption(streams, options)));
+        Register(KinesisOperation.StopStreamEncryption, new OperationHandler<StopStreamEncryptionInput>(new StopStreamEncryption(streams, options)));
+        Register(KinesisOperation.EnableEnhancedMonitoring, new OperationHandler<EnableEnhancedMonitoringInput, EnhancedMonitoringOutput>(new EnableEnhancedMonitoring(streams)));
+        Register(KinesisOperation.DisableEnhancedMonitoring, new OperationHandler<DisableEnhancedMonitoringInput, EnhancedMonitoringOutput>(new DisableEnhancedMonitoring(streams)));
+        Register(KinesisOperation.UpdateStreamMode, new OperationHandler<UpdateStreamModeInput>(new UpdateStreamMode(store, streams, options)));
+        Register(KinesisOperation.UpdateMaxRecordSize, new OperationHandler<UpdateMaxRecordSizeInput>(new UpdateMaxRecordSize(streams, options)));
+        Register(KinesisOperation.UpdateStreamWarmThroughput, new OperationHandler<UpdateStreamWarmThroughputInput, UpdateStreamWarmThroughputOutput>(new UpdateStreamWarmThroughput(store, streams, options)));
+        Register(KinesisOperation.DescribeLimits, new OperationHandler<DescribeLimitsInput, DescribeLimitsOutput>(new DescribeLimits(store, options)));
+        Register(KinesisOperation.DescribeAccountSettings, new OperationHandler<DescribeAccountSettingsInput, DescribeAccountSettingsOutput>(new DescribeAccountSettings(store)));
+        Register(KinesisOperation.UpdateAccountSettings, new OperationHandler<UpdateAccountSettingsInput, UpdateAccountSettingsOutput>(new UpdateAccountSettings(store)));
+        Register(KinesisOperation.UpdateStreamRecordDistributionStrategy, new OperationHandler<UpdateStreamRecordDistributionStrategyInput>(new UpdateStreamRecordDistributionStrategy(streams)));
     }
 
     /// <summary>Called with failures that are bugs or I/O errors, so the host can log them.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Rivulet.Api.Accounts;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -33,8 +34,34 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             shardCount = input.ShardCount ?? throw ApiErrors.ShardCountRequired();
         }
 
+        var distribution = input.RecordDistributionStrategy ?? RecordDistribution.UserPartitionKey;
+        if (distribution == RecordDistribution.Auto && mode != StreamModes.OnDemand)
+        {
+            throw ApiErrors.AutoDistributionNeedsOnDemand();
+        }
+
+        if (input.WarmThroughputMiBps is { } warm)
+        {
+            if (mode != StreamModes.OnDemand)
+            {
+                throw ApiErrors.WarmThroughputNeedsOnDemandMode();
+            }
+
+            await WarmThroughputRules.CheckAsync(_store, context, context.AccountId, warm, cancellationToken).ConfigureAwait(false);
+        }
+
         var key = new StreamKey(context.AccountId, input.StreamName!);
-        var openShards = await ReshardCommit.OpenShardsOfAccountAsync(_store, context.AccountId, cancellationToken).ConfigureAwait(false);
+        var existing = await AccountStreams.ListAsync(_store, context.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
+        if (mode == StreamModes.OnDemand)
+        {
+            var onDemand = AccountStreams.OnDemand(existing, except: key);
+            if (onDemand >= _options.OnDemandStreamLimit)
+            {
+                throw ApiErrors.OnDemandStreamLimitExceeded(context.AccountId, context.Region, onDemand, _options.OnDemandStreamLimit);
+            }
+        }
+
+        var openShards = AccountStreams.OpenShards(existing);
         if ((long)openShards + shardCount > _options.ShardLimit)
         {
             throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimit, shardCount);
@@ -62,6 +89,10 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             Tags = input.Tags is null
                 ? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal)
                 : input.Tags.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            RecordDistributionStrategy = distribution,
+            WarmThroughputTargetMiBps = input.WarmThroughputMiBps,
+            WarmThroughputPreviousMiBps = input.WarmThroughputMiBps is null ? null : shardCount,
+            WarmThroughputSettlesAtMs = input.WarmThroughputMiBps is null || delay <= 0 ? null : now + delay,
         };
 
         if (await _store.CreateStreamAsync(stream, cancellationToken).ConfigureAwait(false) == StreamStoreOutcome.AlreadyExists)

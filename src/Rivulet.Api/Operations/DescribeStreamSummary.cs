@@ -1,13 +1,20 @@
+using Rivulet.Api.Accounts;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
+using Rivulet.Storage;
 
 namespace Rivulet.Api.Operations;
 
 internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>
 {
+    private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
 
-    public DescribeStreamSummary(StreamResolver streams) => _streams = streams;
+    public DescribeStreamSummary(IStreamStore store, StreamResolver streams)
+    {
+        _store = store;
+        _streams = streams;
+    }
 
     public async ValueTask<DescribeStreamSummaryOutput> ExecuteAsync(RequestContext context, DescribeStreamSummaryInput input, CancellationToken cancellationToken)
     {
@@ -17,6 +24,13 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
         {
             openShards += shard.IsOpen ? 1 : 0;
         }
+
+        var onDemand = stream.StreamMode == StreamModes.OnDemand;
+
+        // Warm throughput is shown only for on-demand streams of accounts with the billing commitment (WarmThroughputObject docs).
+        var warm = onDemand && BillingCommitment.IsActive(await BillingCommitment.GetAsync(_store, context with { AccountId = stream.Key.AccountId }, cancellationToken).ConfigureAwait(false))
+            ? WarmThroughput.View(stream, context.NowMs)
+            : null;
 
         return new DescribeStreamSummaryOutput
         {
@@ -32,8 +46,10 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
                 EncryptionType = stream.EncryptionType,
                 KeyId = stream.KeyId,
                 OpenShardCount = openShards,
-                ConsumerCount = 0,
+                ConsumerCount = stream.Consumers.Length,
                 MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
+                WarmThroughput = warm,
+                RecordDistributionStrategy = onDemand ? stream.RecordDistributionStrategy : null,
             },
         };
     }

@@ -70,7 +70,7 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
                 SequenceNumber = ShardView.SequenceNumberOf(shard, stored.Position, stored.ArrivalMs).ToString(),
                 ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stored.ArrivalMs),
                 Data = AsArray(stored.Data),
-                PartitionKey = stored.PartitionKey,
+                PartitionKey = stored.PartitionKey.Length == 0 ? null : stored.PartitionKey,
                 EncryptionType = stream.EncryptionType == "KMS" ? "KMS" : null,
             });
         }

@@ -13,6 +13,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
     private readonly IThroughputGate _throughput;
+    private readonly AutoPlacement _auto = new();
 
     public PutRecord(IStreamStore store, StreamResolver streams, IThroughputGate throughput)
     {
@@ -25,7 +26,12 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
     {
         var stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
         var errors = new ValidationErrors();
-        RecordRules.RequirePartitionKey(input.PartitionKey, "partitionKey", errors);
+        var auto = RecordDistribution.IsAuto(stream);
+        if (!auto)
+        {
+            RecordRules.RequirePartitionKey(input.PartitionKey, "partitionKey", errors);
+        }
+
         var size = RecordRules.SizeOf(input.Data!, input.PartitionKey);
         if (size > RecordRules.MaxRecordBytes(stream))
         {
@@ -37,7 +43,8 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.ValidationFailed(errors);
         }
 
-        var hashKey = RecordRules.HashKeyOf(input.PartitionKey!, input.ExplicitHashKey);
+        // An AUTO stream ignores the partition key and ExplicitHashKey for placement, even a malformed one.
+        var hashKey = auto ? default : RecordRules.HashKeyOf(input.PartitionKey!, input.ExplicitHashKey);
         if (input.SequenceNumberForOrdering is { } ordering &&
             (!SequenceNumber.TryParse(ordering, out var previous) || previous.ArrivalSeconds > (context.NowMs / 1000) + 1))
         {
@@ -45,7 +52,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.InvalidSequenceNumberForOrdering(ordering, stream.Key.StreamName, stream.Key.AccountId);
         }
 
-        var shard = ShardView.OpenShardFor(stream, hashKey) ?? throw ApiErrors.StorageFailure();
+        var shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.StorageFailure();
         if (input.DryRun == true)
         {
             throw ApiErrors.DryRunSucceeded();
@@ -56,7 +63,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId);
         }
 
-        var pending = new[] { new PendingRecord(input.PartitionKey!, input.Data!) };
+        var pending = new[] { new PendingRecord(input.PartitionKey ?? RecordDistribution.NoPartitionKey, input.Data!) };
         AppendResult appended;
         for (var placement = 1; ; placement++)
         {
@@ -69,7 +76,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
 
             // A reshard closed the shard after the stream was resolved: the record goes where the shards in force now send it.
             stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
-            shard = ShardView.OpenShardFor(stream, hashKey) ?? throw ApiErrors.StorageFailure();
+            shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.StorageFailure();
         }
 
         switch (appended.Status)

@@ -23,6 +23,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
     private readonly IThroughputGate _throughput;
+    private readonly AutoPlacement _auto = new();
 
     public PutRecords(IStreamStore store, StreamResolver streams, IThroughputGate throughput)
     {
@@ -39,6 +40,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
 
         var errors = new ValidationErrors();
         var maxRecordBytes = RecordRules.MaxRecordBytes(stream);
+        var auto = RecordDistribution.IsAuto(stream);
         long totalBytes = 0;
         var sizes = ArrayPool<int>.Shared.Rent(count);
         var shardOf = ArrayPool<int>.Shared.Rent(count);
@@ -47,7 +49,11 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i];
-                RecordRules.RequirePartitionKey(entry.PartitionKey, PartitionKeyPath(i), errors);
+                if (!auto)
+                {
+                    RecordRules.RequirePartitionKey(entry.PartitionKey, PartitionKeyPath(i), errors);
+                }
+
                 sizes[i] = RecordRules.SizeOf(entry.Data!, entry.PartitionKey);
                 totalBytes += sizes[i];
                 if (sizes[i] > maxRecordBytes)
@@ -66,12 +72,23 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 throw ApiErrors.RecordsTooLarge(RecordRules.MaxPutRecordsBytes);
             }
 
-            // Place every entry first, so that a bad ExplicitHashKey fails the request before anything is written.
-            for (var i = 0; i < count; i++)
+            if (auto)
             {
-                var entry = entries[i];
-                var shard = ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure();
-                shardOf[i] = shard.Index;
+                // Keys play no part: the entries take the open shards in turn.
+                if (!_auto.Place(stream, shardOf.AsSpan(0, count)))
+                {
+                    throw ApiErrors.StorageFailure();
+                }
+            }
+            else
+            {
+                // Place every entry first, so that a bad ExplicitHashKey fails the request before anything is written.
+                for (var i = 0; i < count; i++)
+                {
+                    var entry = entries[i];
+                    var shard = ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure();
+                    shardOf[i] = shard.Index;
+                }
             }
 
             if (input.DryRun == true)
@@ -124,7 +141,8 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                     else
                     {
                         var entry = entries[i];
-                        shardOf[i] = (ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure()).Index;
+                        var shard = RecordDistribution.IsAuto(stream) ? _auto.Next(stream) : ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey));
+                        shardOf[i] = (shard ?? throw ApiErrors.StorageFailure()).Index;
                     }
                 }
             }
@@ -176,7 +194,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
             {
                 if (shardOf[i] == shardIndex)
                 {
-                    records[n] = new PendingRecord(entries[i].PartitionKey!, entries[i].Data!);
+                    records[n] = new PendingRecord(entries[i].PartitionKey ?? RecordDistribution.NoPartitionKey, entries[i].Data!);
                     indexes[n++] = i;
                 }
             }

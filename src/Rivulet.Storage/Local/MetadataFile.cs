@@ -83,6 +83,13 @@ internal static class MetadataFile
                 Status = consumer.Status,
                 StatusSettlesAtMs = consumer.StatusSettlesAtMs,
             })],
+            RecordDistributionStrategy = stream.RecordDistributionStrategy,
+            EncryptionStartsAtMs = [.. stream.EncryptionStartsAtMs],
+            EncryptionStopsAtMs = [.. stream.EncryptionStopsAtMs],
+            StreamModeChangesAtMs = [.. stream.StreamModeChangesAtMs],
+            WarmThroughputTargetMiBps = stream.WarmThroughputTargetMiBps,
+            WarmThroughputPreviousMiBps = stream.WarmThroughputPreviousMiBps,
+            WarmThroughputSettlesAtMs = stream.WarmThroughputSettlesAtMs,
         };
 
         document.Shards.AddRange(stream.Shards.Select(ToDocument));
@@ -117,6 +124,13 @@ internal static class MetadataFile
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, document.Tags),
             ShardLevelMetrics = [.. document.ShardLevelMetrics],
             Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs))],
+            RecordDistributionStrategy = document.RecordDistributionStrategy,
+            EncryptionStartsAtMs = [.. document.EncryptionStartsAtMs],
+            EncryptionStopsAtMs = [.. document.EncryptionStopsAtMs],
+            StreamModeChangesAtMs = [.. document.StreamModeChangesAtMs],
+            WarmThroughputTargetMiBps = document.WarmThroughputTargetMiBps,
+            WarmThroughputPreviousMiBps = document.WarmThroughputPreviousMiBps,
+            WarmThroughputSettlesAtMs = document.WarmThroughputSettlesAtMs,
         };
     }
 

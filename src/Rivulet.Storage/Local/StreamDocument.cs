@@ -44,6 +44,20 @@ internal sealed class StreamDocument
 
     public List<long> ShardCountUpdatesMs { get; set; } = [];
 
+    public string RecordDistributionStrategy { get; set; } = "USER_PARTITION_KEY";
+
+    public List<long> EncryptionStartsAtMs { get; set; } = [];
+
+    public List<long> EncryptionStopsAtMs { get; set; } = [];
+
+    public List<long> StreamModeChangesAtMs { get; set; } = [];
+
+    public int? WarmThroughputTargetMiBps { get; set; }
+
+    public int? WarmThroughputPreviousMiBps { get; set; }
+
+    public long? WarmThroughputSettlesAtMs { get; set; }
+
     internal sealed class ShardDocument
     {
         public int Index { get; set; }

@@ -193,4 +193,63 @@ public sealed class MetadataTests : LocalStoreTestBase
         var refused = await Assert.ThrowsAsync<IOException>(() => OpenAsync());
         Assert.Contains("rivulet-local 99", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Encryption_monitoring_mode_and_distribution_settings_survive_a_restart()
+    {
+        var configured = Stream() with
+        {
+            StreamMode = "ON_DEMAND",
+            EncryptionType = "KMS",
+            KeyId = "alias/aws/kinesis",
+            ShardLevelMetrics = ["IncomingBytes", "OutgoingRecords"],
+            MaxRecordSizeInKiB = 4096,
+            RecordDistributionStrategy = "AUTO",
+            EncryptionStartsAtMs = [CreatedAtMs + 1, CreatedAtMs + 2],
+            EncryptionStopsAtMs = [CreatedAtMs + 3],
+            StreamModeChangesAtMs = [CreatedAtMs + 4],
+            WarmThroughputTargetMiBps = 100,
+            WarmThroughputPreviousMiBps = 4,
+            WarmThroughputSettlesAtMs = CreatedAtMs + 5,
+        };
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateStreamAsync(configured, 0, default));
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = (await store.GetStreamAsync(Key, default))!;
+            Assert.Equal(("ON_DEMAND", "KMS", "alias/aws/kinesis", 4096, "AUTO"), (stream.StreamMode, stream.EncryptionType, stream.KeyId, stream.MaxRecordSizeInKiB, stream.RecordDistributionStrategy));
+            Assert.Equal(["IncomingBytes", "OutgoingRecords"], stream.ShardLevelMetrics);
+            Assert.Equal([CreatedAtMs + 1, CreatedAtMs + 2], stream.EncryptionStartsAtMs);
+            Assert.Equal([CreatedAtMs + 3], stream.EncryptionStopsAtMs);
+            Assert.Equal([CreatedAtMs + 4], stream.StreamModeChangesAtMs);
+            Assert.Equal((100, 4, CreatedAtMs + 5), (stream.WarmThroughputTargetMiBps!.Value, stream.WarmThroughputPreviousMiBps!.Value, stream.WarmThroughputSettlesAtMs!.Value));
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_written_before_the_distribution_strategy_existed_reads_as_placed_by_partition_key()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+        }
+
+        var metadata = Path.Combine(StreamDirectory, "meta.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metadata))!.AsObject();
+        json.Remove("recordDistributionStrategy");
+        json.Remove("encryptionStartsAtMs");
+        File.WriteAllText(metadata, json.ToJsonString());
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = (await store.GetStreamAsync(Key, default))!;
+            Assert.Equal("USER_PARTITION_KEY", stream.RecordDistributionStrategy);
+            Assert.Empty(stream.EncryptionStartsAtMs);
+            Assert.Null(stream.WarmThroughputTargetMiBps);
+        }
+    }
 }

@@ -1,0 +1,22 @@
+using Rivulet.Api.Streams;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Accounts;
+
+/// <summary>Warm throughput needs the account's minimum throughput billing commitment and stays within AWS's 10 GiB/s.</summary>
+internal static class WarmThroughputRules
+{
+    public static async ValueTask CheckAsync(IStreamStore store, RequestContext context, string accountId, int requestedMiBps, CancellationToken cancellationToken)
+    {
+        var account = await BillingCommitment.GetAsync(store, context with { AccountId = accountId }, cancellationToken).ConfigureAwait(false);
+        if (!BillingCommitment.IsActive(account))
+        {
+            throw ApiErrors.WarmThroughputNeedsCommitment(accountId);
+        }
+
+        if (requestedMiBps > WarmThroughput.MaximumMiBps)
+        {
+            throw ApiErrors.WarmThroughputTooHigh(requestedMiBps, WarmThroughput.MaximumMiBps);
+        }
+    }
+}
