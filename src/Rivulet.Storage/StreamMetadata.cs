@@ -50,4 +50,7 @@ public sealed record StreamMetadata
     public int NextShardIndex => Shards.Length;
 
     public ShardMetadata? FindShard(int index) => index >= 0 && index < Shards.Length ? Shards[index] : null;
+
+    /// <summary>The resource-based policy document exactly as PutResourcePolicy received it; null when there is none.</summary>
+    public string? ResourcePolicy { get; init; }
 }

@@ -82,7 +82,10 @@ internal static class MetadataFile
                 CreatedAtMs = consumer.CreatedAtMs,
                 Status = consumer.Status,
                 StatusSettlesAtMs = consumer.StatusSettlesAtMs,
+                Tags = new Dictionary<string, string>(consumer.Tags, StringComparer.Ordinal),
+                ResourcePolicy = consumer.ResourcePolicy,
             })],
+            ResourcePolicy = stream.ResourcePolicy,
         };
 
         foreach (var shard in stream.Shards)
@@ -137,7 +140,12 @@ internal static class MetadataFile
             KeyId = document.KeyId,
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, document.Tags),
             ShardLevelMetrics = [.. document.ShardLevelMetrics],
-            Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs))],
+            Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs)
+            {
+                Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, consumer.Tags),
+                ResourcePolicy = consumer.ResourcePolicy,
+            })],
+            ResourcePolicy = document.ResourcePolicy,
         };
     }
 }

@@ -40,6 +40,8 @@ internal sealed class StreamDocument
 
     public List<ConsumerDocument> Consumers { get; set; } = [];
 
+    public string? ResourcePolicy { get; set; }
+
     internal sealed class ShardDocument
     {
         public int Index { get; set; }
@@ -66,5 +68,9 @@ internal sealed class StreamDocument
         public string Status { get; set; } = "";
 
         public long? StatusSettlesAtMs { get; set; }
+
+        public Dictionary<string, string> Tags { get; set; } = [];
+
+        public string? ResourcePolicy { get; set; }
     }
 }
