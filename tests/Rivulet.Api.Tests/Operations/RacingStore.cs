@@ -1,0 +1,45 @@
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Tests.Operations;
+
+/// <summary>A store that lets another writer in just before the next account write, so that write meets a newer version.</summary>
+internal sealed class RacingStore : IStreamStore
+{
+    private IStreamStore _inner = null!;
+
+    /// <summary>Runs once, before the next UpdateAccountAsync reaches the store.</summary>
+    public Func<Task>? BeforeNextAccountWrite { get; set; }
+
+    public IStreamStore Attach(IStreamStore inner)
+    {
+        _inner = inner;
+        return this;
+    }
+
+    public async ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        if (BeforeNextAccountWrite is { } racer)
+        {
+            BeforeNextAccountWrite = null;
+            await racer();
+        }
+
+        return await _inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+    }
+
+    public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) => _inner.CreateStreamAsync(stream, cancellationToken);
+
+    public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _inner.GetStreamAsync(key, cancellationToken);
+
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _inner.ListStreamsAsync(accountId, cancellationToken);
+
+    public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
+
+    public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
+
+    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _inner.GetAccountAsync(accountId, cancellationToken);
+
+    public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) => _inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
+
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+}
