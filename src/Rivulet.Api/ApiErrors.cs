@@ -209,4 +209,50 @@ internal static class ApiErrors
     // Java's Date.toString() as AWS prints it: "Thu Jan 22 01:22:02 UTC 2015".
     private static string JavaDate(DateTimeOffset time) =>
         time.UtcDateTime.ToString("ddd MMM dd HH:mm:ss 'UTC' yyyy", CultureInfo.InvariantCulture);
+
+    // Tags and resource policies.
+    // Verbatim AWS texts (kinesalite's tests against AWS): TagsHaveInvalidCharacters, TagsHaveIllegalCharacters,
+    // TooManyTags (observed when the limit was 10; the number now follows the limit) and ConsumerNotActive
+    // (reported from PutResourcePolicy). The others are unverified and written in AWS's manner.
+    public const string AccessDenied = "AccessDeniedException";
+
+    public static KinesisException TagsHaveInvalidCharacters() =>
+        new(InvalidArgument, "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.");
+
+    /// <param name="failure">What the call was doing: "add tags to stream s under account a".</param>
+    public static KinesisException TagsHaveIllegalCharacters(string failure) =>
+        new(InvalidArgument, $"Failed to {failure} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.");
+
+    public static KinesisException TagKeyReserved(string failure) =>
+        new(InvalidArgument, $"Failed to {failure} because some tag keys start with 'aws:', a prefix reserved for use by AWS.");
+
+    public static KinesisException TooManyTags(string failure, string kind) =>
+        new(InvalidArgument, $"Failed to {failure} because a given {kind} cannot have more than 50 tags associated with it.");
+
+    public static KinesisException NotAuthorized(string accountId, string action, string resourceArn) =>
+        new(AccessDenied, $"User: arn:aws:iam::{accountId}:root is not authorized to perform: kinesis:{action} on resource: {resourceArn} because no resource-based policy allows the kinesis:{action} action");
+
+    public static KinesisException InvalidResourceArn(string resourceArn) =>
+        new(InvalidArgument, $"ResourceARN {resourceArn} is not the ARN of a stream, a consumer or a channel.");
+
+    public static KinesisException ConsumerNotFound(string consumerName, long createdAtSeconds, string streamName, string accountId) =>
+        new(ResourceNotFound, $"Consumer {consumerName} with creation timestamp {createdAtSeconds} under stream {streamName} and account {accountId} not found.");
+
+    public static KinesisException ConsumerNotActive(string consumerName, long createdAtSeconds, string streamName, string accountId) =>
+        new(ResourceInUse, $"Consumer {consumerName} with creation timestamp {createdAtSeconds} under stream {streamName} and account {accountId} is not in ACTIVE status.");
+
+    public static KinesisException ChannelNotFound(string channelName, string accountId) =>
+        new(ResourceNotFound, $"Channel {channelName} under account {accountId} not found.");
+
+    public static KinesisException ChannelNotActive(string channelName, string accountId, string status) =>
+        new(ResourceInUse, $"Channel {channelName} under account {accountId} not ACTIVE, instead in state {status}");
+
+    public static KinesisException ResourcePolicyNotFound(string resourceArn) =>
+        new(ResourceNotFound, $"No resource policy is attached to {resourceArn}.");
+
+    public static KinesisException InvalidResourcePolicy(string reason) =>
+        new(InvalidArgument, $"Invalid resource policy: {reason}.");
+
+    public static KinesisException ResourcePolicyTooLarge(int bytes, int limitBytes) =>
+        new(InvalidArgument, $"Invalid resource policy: the policy is {bytes} bytes long, more than the maximum of {limitBytes} bytes.");
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Rivulet.Storage;
 
 /// <summary>
@@ -8,4 +10,23 @@ public sealed record ConsumerMetadata(
     string ConsumerName,
     long CreatedAtMs,
     string Status,
-    long? StatusSettlesAtMs = null);
+    long? StatusSettlesAtMs = null)
+{
+    public ImmutableSortedDictionary<string, string> Tags { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>The resource-based policy document exactly as PutResourcePolicy received it; null when there is none.</summary>
+    public string? ResourcePolicy { get; init; }
+
+    // Tags compare by content: a consumer read back from a store holds an equal but distinct map.
+    public bool Equals(ConsumerMetadata? other) =>
+        other is not null
+        && ConsumerName == other.ConsumerName
+        && CreatedAtMs == other.CreatedAtMs
+        && Status == other.Status
+        && StatusSettlesAtMs == other.StatusSettlesAtMs
+        && ResourcePolicy == other.ResourcePolicy
+        && Tags.Count == other.Tags.Count
+        && Tags.SequenceEqual(other.Tags);
+
+    public override int GetHashCode() => HashCode.Combine(ConsumerName, CreatedAtMs, Status, StatusSettlesAtMs, ResourcePolicy, Tags.Count);
+}

@@ -83,4 +83,7 @@ public sealed record StreamMetadata
 
     /// <summary>When the stream reaches <see cref="WarmThroughputTargetMiBps"/> (epoch ms); null when it already has.</summary>
     public long? WarmThroughputSettlesAtMs { get; init; }
+
+    /// <summary>The resource-based policy document exactly as PutResourcePolicy received it; null when there is none.</summary>
+    public string? ResourcePolicy { get; init; }
 }

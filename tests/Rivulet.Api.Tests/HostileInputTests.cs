@@ -14,6 +14,7 @@ public sealed class HostileInputTests
     [
         "CreateStream", "DeleteStream", "DescribeStream", "DescribeStreamSummary", "ListStreams", "ListShards", "ListTagsForStream",
         "PutRecord", "PutRecords", "GetShardIterator", "GetRecords", "IncreaseStreamRetentionPeriod", "DecreaseStreamRetentionPeriod",
+        "AddTagsToStream", "RemoveTagsFromStream", "TagResource", "UntagResource", "ListTagsForResource", "PutResourcePolicy", "GetResourcePolicy", "DeleteResourcePolicy",
     ];
 
     private static readonly JsonNode?[] Values =

@@ -332,9 +332,14 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
             ShardLevelMetrics = ["IncomingBytes", "OutgoingRecords"],
             Consumers =
             [
-                new ConsumerMetadata("reader-1", Clock.Now - 60_000, "ACTIVE"),
+                new ConsumerMetadata("reader-1", Clock.Now - 60_000, "ACTIVE")
+                {
+                    Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("owner", "ops")]),
+                    ResourcePolicy = """{"Statement":[]}""",
+                },
                 new ConsumerMetadata("reader-2", Clock.Now, "CREATING", Clock.Now + 5_000),
             ],
+            ResourcePolicy = """{"Version":"2012-10-17","Statement":[]}""",
         };
         await store.CreateStreamAsync(stream, default);
         await store.UpdateStreamAsync(stream with { RetentionPeriodHours = 168, MaxRecordSizeInKiB = 10_240 }, 0, default);
@@ -352,6 +357,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
         Assert.Equal(stream.Tags.ToArray(), loaded.Tags.ToArray());
         Assert.Equal(stream.ShardLevelMetrics.ToArray(), loaded.ShardLevelMetrics.ToArray());
         Assert.Equal(stream.Consumers.ToArray(), loaded.Consumers.ToArray());
+        Assert.Equal(stream.ResourcePolicy, loaded.ResourcePolicy);
         Assert.Equal(StreamStoreOutcome.VersionConflict, await reopened.UpdateStreamAsync(loaded, 0, default));
         Assert.Equal(StreamStoreOutcome.Done, await reopened.UpdateStreamAsync(loaded, 1, default));
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Rivulet.Api.Operations;
+using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
 using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Auth;
@@ -65,6 +66,17 @@ public sealed class KinesisService
         Register(KinesisOperation.DescribeAccountSettings, new OperationHandler<DescribeAccountSettingsInput, DescribeAccountSettingsOutput>(new DescribeAccountSettings(store)));
         Register(KinesisOperation.UpdateAccountSettings, new OperationHandler<UpdateAccountSettingsInput, UpdateAccountSettingsOutput>(new UpdateAccountSettings(store)));
         Register(KinesisOperation.UpdateStreamRecordDistributionStrategy, new OperationHandler<UpdateStreamRecordDistributionStrategyInput>(new UpdateStreamRecordDistributionStrategy(streams)));
+
+        // Tags and resource policies.
+        var resources = new KinesisResources(store, streams);
+        Register(KinesisOperation.AddTagsToStream, new OperationHandler<AddTagsToStreamInput>(new AddTagsToStream(streams)));
+        Register(KinesisOperation.RemoveTagsFromStream, new OperationHandler<RemoveTagsFromStreamInput>(new RemoveTagsFromStream(streams)));
+        Register(KinesisOperation.TagResource, new OperationHandler<TagResourceInput>(new TagResource(resources)));
+        Register(KinesisOperation.UntagResource, new OperationHandler<UntagResourceInput>(new UntagResource(resources)));
+        Register(KinesisOperation.ListTagsForResource, new OperationHandler<ListTagsForResourceInput, ListTagsForResourceOutput>(new ListTagsForResource(resources)));
+        Register(KinesisOperation.PutResourcePolicy, new OperationHandler<PutResourcePolicyInput>(new PutResourcePolicy(resources)));
+        Register(KinesisOperation.GetResourcePolicy, new OperationHandler<GetResourcePolicyInput, GetResourcePolicyOutput>(new GetResourcePolicy(resources)));
+        Register(KinesisOperation.DeleteResourcePolicy, new OperationHandler<DeleteResourcePolicyInput>(new DeleteResourcePolicy(resources)));
     }
 
     /// <summary>Called with failures that are bugs or I/O errors, so the host can log them.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Rivulet.Api.Accounts;
+using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Validation;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
@@ -51,6 +53,14 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
         }
 
         var key = new StreamKey(context.AccountId, input.StreamName!);
+        if (input.Tags is { } tags)
+        {
+            // The model lets 200 tags through; a stream may carry 50, from its creation on.
+            var failure = "create " + ResourceArn.DescribeStream(key.StreamName, key.AccountId);
+            TagRules.CheckTags(tags, failure);
+            TagRules.CheckCount(tags.Count, failure, "stream");
+        }
+
         var existing = await AccountStreams.ListAsync(_store, context.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
         if (mode == StreamModes.OnDemand)
         {

@@ -1,9 +1,15 @@
+using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Operations;
 
-/// <summary>The stream's tags in key order, at most 50 per call (AWS's default and maximum page).</summary>
+/// <summary>
+/// The stream's tags in key order (ordinal, as AWS sorts them), those after ExclusiveStartTagKey
+/// (which need not be a key the stream has), at most Limit of them. Without a Limit every tag fits:
+/// a stream holds at most 50, the largest Limit. Works in every stream status: tags given to
+/// CreateStream are visible from CREATING on.
+/// </summary>
 internal sealed class ListTagsForStream : IOperation<ListTagsForStreamInput, ListTagsForStreamOutput>
 {
     private const int MaxTagsPerCall = 50;
@@ -14,6 +20,7 @@ internal sealed class ListTagsForStream : IOperation<ListTagsForStreamInput, Lis
 
     public async ValueTask<ListTagsForStreamOutput> ExecuteAsync(RequestContext context, ListTagsForStreamInput input, CancellationToken cancellationToken)
     {
+        StreamTags.RequireOwnAccount(context, input.StreamARN, nameof(ListTagsForStream));
         var stream = await _streams.GetAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
         var limit = input.Limit ?? MaxTagsPerCall;
         var tags = new List<Tag>();

@@ -82,6 +82,8 @@ internal static class MetadataFile
                 CreatedAtMs = consumer.CreatedAtMs,
                 Status = consumer.Status,
                 StatusSettlesAtMs = consumer.StatusSettlesAtMs,
+                Tags = new Dictionary<string, string>(consumer.Tags, StringComparer.Ordinal),
+                ResourcePolicy = consumer.ResourcePolicy,
             })],
             RecordDistributionStrategy = stream.RecordDistributionStrategy,
             EncryptionStartsAtMs = [.. stream.EncryptionStartsAtMs],
@@ -90,6 +92,7 @@ internal static class MetadataFile
             WarmThroughputTargetMiBps = stream.WarmThroughputTargetMiBps,
             WarmThroughputPreviousMiBps = stream.WarmThroughputPreviousMiBps,
             WarmThroughputSettlesAtMs = stream.WarmThroughputSettlesAtMs,
+            ResourcePolicy = stream.ResourcePolicy,
         };
 
         document.Shards.AddRange(stream.Shards.Select(ToDocument));
@@ -123,7 +126,12 @@ internal static class MetadataFile
             KeyId = document.KeyId,
             Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, document.Tags),
             ShardLevelMetrics = [.. document.ShardLevelMetrics],
-            Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs))],
+            Consumers = [.. document.Consumers.Select(consumer => new ConsumerMetadata(consumer.ConsumerName, consumer.CreatedAtMs, consumer.Status, consumer.StatusSettlesAtMs)
+            {
+                Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, consumer.Tags),
+                ResourcePolicy = consumer.ResourcePolicy,
+            })],
+            ResourcePolicy = document.ResourcePolicy,
             RecordDistributionStrategy = document.RecordDistributionStrategy,
             EncryptionStartsAtMs = [.. document.EncryptionStartsAtMs],
             EncryptionStopsAtMs = [.. document.EncryptionStopsAtMs],

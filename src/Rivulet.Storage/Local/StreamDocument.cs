@@ -58,6 +58,8 @@ internal sealed class StreamDocument
 
     public long? WarmThroughputSettlesAtMs { get; set; }
 
+    public string? ResourcePolicy { get; set; }
+
     internal sealed class ShardDocument
     {
         public int Index { get; set; }
@@ -84,5 +86,9 @@ internal sealed class StreamDocument
         public string Status { get; set; } = "";
 
         public long? StatusSettlesAtMs { get; set; }
+
+        public Dictionary<string, string> Tags { get; set; } = [];
+
+        public string? ResourcePolicy { get; set; }
     }
 }

@@ -2,24 +2,47 @@ using Rivulet.Storage;
 
 namespace Rivulet.Api.Tests.Operations;
 
-/// <summary>A store that runs <see cref="BeforeShardLog"/> once, at the worst moment: after a request resolved the stream, just before it takes a shard's log.</summary>
-internal sealed class RacingStore(IStreamStore inner) : IStreamStore
+/// <summary>
+/// A store that lets another writer in at the worst moment, once: <see cref="BeforeShardLog"/> after
+/// a request resolved the stream and just before it takes a shard's log, or
+/// <see cref="BeforeNextAccountWrite"/> just before an account write, so that write meets a newer version.
+/// </summary>
+internal sealed class RacingStore(IStreamStore? inner = null) : IStreamStore
 {
+    private IStreamStore _inner = inner!;
+
     public Action? BeforeShardLog { get; set; }
 
-    public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) => inner.CreateStreamAsync(stream, cancellationToken);
+    public Func<Task>? BeforeNextAccountWrite { get; set; }
 
-    public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => inner.GetStreamAsync(key, cancellationToken);
+    public IStreamStore Attach(IStreamStore inner)
+    {
+        _inner = inner;
+        return this;
+    }
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => inner.ListStreamsAsync(accountId, cancellationToken);
+    public async ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken)
+    {
+        if (BeforeNextAccountWrite is { } racer)
+        {
+            BeforeNextAccountWrite = null;
+            await racer();
+        }
 
-    public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
+        return await _inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+    }
 
-    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => inner.GetAccountAsync(accountId, cancellationToken);
+    public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) => _inner.CreateStreamAsync(stream, cancellationToken);
 
-    public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
+    public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _inner.GetStreamAsync(key, cancellationToken);
 
-    public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _inner.ListStreamsAsync(accountId, cancellationToken);
+
+    public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
+
+    public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
+
+    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _inner.GetAccountAsync(accountId, cancellationToken);
 
     public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex)
     {
@@ -29,8 +52,8 @@ internal sealed class RacingStore(IStreamStore inner) : IStreamStore
             race();
         }
 
-        return inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
+        return _inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
     }
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
 using Rivulet.Storage.Local;
 
 namespace Rivulet.Storage.Tests.Local;
@@ -250,6 +252,64 @@ public sealed class MetadataTests : LocalStoreTestBase
             Assert.Equal("USER_PARTITION_KEY", stream.RecordDistributionStrategy);
             Assert.Empty(stream.EncryptionStartsAtMs);
             Assert.Null(stream.WarmThroughputTargetMiBps);
+        }
+    }
+
+    [Fact]
+    public async Task Resource_policies_and_consumer_tags_survive_reopening_the_store()
+    {
+        const string StreamPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kinesis:GetRecords"}]}""";
+        const string ConsumerPolicy = """{ "Statement" : { "Effect":"Allow", "Principal":"*", "Action":"kinesis:SubscribeToShard" } }""";
+        var consumer = new ConsumerMetadata("reader", CreatedAtMs, "ACTIVE")
+        {
+            Tags = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("team", "data"), new("empty", "")]),
+            ResourcePolicy = ConsumerPolicy,
+        };
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream(), default);
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateStreamAsync(Stream() with { ResourcePolicy = StreamPolicy, Consumers = [consumer, new ConsumerMetadata("plain", CreatedAtMs, "CREATING", CreatedAtMs + 5)] }, 0, default));
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = await store.GetStreamAsync(Key, default);
+            Assert.Equal(StreamPolicy, stream!.ResourcePolicy);
+            Assert.Equal(consumer, stream.Consumers[0]);
+            Assert.Equal([new("empty", ""), new("team", "data")], stream.Consumers[0].Tags.ToArray());
+            Assert.Equal(ConsumerPolicy, stream.Consumers[0].ResourcePolicy);
+            Assert.Empty(stream.Consumers[1].Tags);
+            Assert.Null(stream.Consumers[1].ResourcePolicy);
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateStreamAsync(stream with { ResourcePolicy = null }, 1, default));
+        }
+
+        await using (var store = await OpenAsync())
+        {
+            Assert.Null((await store.GetStreamAsync(Key, default))!.ResourcePolicy);
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_written_before_policies_existed_reads_as_having_none()
+    {
+        await using (var store = await OpenAsync())
+        {
+            await store.CreateStreamAsync(Stream() with { Consumers = [new ConsumerMetadata("reader", CreatedAtMs, "ACTIVE")] }, default);
+        }
+
+        // The file as the previous version wrote it: consumers had no tags member.
+        var path = Path.Combine(StreamDirectory, "meta.json");
+        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.False(document.ContainsKey("resourcePolicy"));
+        Assert.True(document["consumers"]![0]!.AsObject().Remove("tags"));
+        File.WriteAllText(path, document.ToJsonString());
+
+        await using (var store = await OpenAsync())
+        {
+            var stream = await store.GetStreamAsync(Key, default);
+            Assert.Null(stream!.Damage);
+            Assert.Null(stream.ResourcePolicy);
+            Assert.Empty(stream.Consumers[0].Tags);
         }
     }
 }
