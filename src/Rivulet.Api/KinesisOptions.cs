@@ -25,4 +25,11 @@ public sealed record KinesisOptions
 
     /// <summary>Largest request body accepted before answering 413 (a full PutRecords is about 13.4 MiB as JSON).</summary>
     public long MaxRequestBodyBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Channels an account may hold in any state until they are gone (DescribeLimits' ChannelCountLimit).
+    /// AWS bounds it only through its quotas: two channels per stream (one to S3 Tables, one to S3)
+    /// on at most 50 on-demand streams.
+    /// </summary>
+    public int ChannelCountLimit { get; init; } = 100;
 }

@@ -1,3 +1,4 @@
+using Rivulet.Api.Channels;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 
@@ -6,8 +7,13 @@ namespace Rivulet.Api.Operations;
 internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>
 {
     private readonly StreamResolver _streams;
+    private readonly ChannelRegistry _channels;
 
-    public DescribeStreamSummary(StreamResolver streams) => _streams = streams;
+    public DescribeStreamSummary(StreamResolver streams, ChannelRegistry channels)
+    {
+        _streams = streams;
+        _channels = channels;
+    }
 
     public async ValueTask<DescribeStreamSummaryOutput> ExecuteAsync(RequestContext context, DescribeStreamSummaryInput input, CancellationToken cancellationToken)
     {
@@ -18,6 +24,8 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
             openShards += shard.IsOpen ? 1 : 0;
         }
 
+        // Absent rather than failing the whole call when the account's channels cannot be read.
+        var channelCount = await _channels.CountReadingAsync(context, stream, cancellationToken).ConfigureAwait(false);
         return new DescribeStreamSummaryOutput
         {
             StreamDescriptionSummary = new StreamDescriptionSummary
@@ -34,6 +42,7 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
                 OpenShardCount = openShards,
                 ConsumerCount = 0,
                 MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
+                ChannelCount = channelCount,
             },
         };
     }
