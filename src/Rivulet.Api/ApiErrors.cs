@@ -255,4 +255,59 @@ internal static class ApiErrors
 
     public static KinesisException ResourcePolicyTooLarge(int bytes, int limitBytes) =>
         new(InvalidArgument, $"Invalid resource policy: the policy is {bytes} bytes long, more than the maximum of {limitBytes} bytes.");
+
+    // Channels. AWS has published none of these texts; they follow the wording of the stream errors.
+    public static KinesisException ChannelAlreadyExists(string channelName, string accountId) =>
+        new(ResourceInUse, $"Channel {channelName} under account {accountId} already exists.");
+
+    public static KinesisException InvalidChannelArn(string channelArn) =>
+        new(InvalidArgument, $"ChannelARN {channelArn} does not name a channel.");
+
+    public static KinesisException ChannelNeedsOneDestination() =>
+        new(InvalidArgument, "Exactly one of S3DestinationConfiguration or S3TablesDestinationConfiguration must be specified.");
+
+    public static KinesisException ChannelStreamCount(int count) =>
+        new(InvalidArgument, $"A channel reads exactly one stream; StreamConfigurationList has {count} entries.");
+
+    public static KinesisException ChannelTableCount(int count) =>
+        new(InvalidArgument, $"A channel writes exactly one table; S3TablesConfigurationList has {count} entries.");
+
+    public static KinesisException RecordFormatNotSupported(string format, string destinationType) =>
+        new(InvalidArgument, $"RecordFormatType {format} is not supported for channels with destination type {destinationType}.");
+
+    public static KinesisException GsrSchemaRequired() =>
+        new(InvalidArgument, "GSRSchemaARN must be specified when RecordFormatType is JSON and the destination is S3 Tables.");
+
+    public static KinesisException DataFreshnessOutOfRange(int seconds) =>
+        new(InvalidArgument, $"DataFreshnessInSeconds must be between 300 and 900. Requested value: {seconds}.");
+
+    public static KinesisException ChannelServiceKey() =>
+        new(InvalidArgument, "The Kinesis Data Streams service key (alias/aws/kinesis) cannot encrypt channel data. Specify a customer managed KMS key.");
+
+    public static KinesisException ChannelTooManyTags(string channelName, string accountId) =>
+        new(InvalidArgument, $"Failed to create channel {channelName} under account {accountId} because a given channel cannot have more than 50 tags associated with it.");
+
+    public static KinesisException ReservedTagKey(string key) =>
+        new(InvalidArgument, $"Tag key {key} uses the prefix aws:, which is reserved for AWS use.");
+
+    public static KinesisException ChannelNeedsOnDemandStream(string streamName, string accountId) =>
+        new(InvalidArgument, $"Stream {streamName} under account {accountId} is not in ON_DEMAND mode. Channels are supported only for streams in the on-demand capacity mode.");
+
+    public static KinesisException ChannelLimitExceeded(string accountId, string region, int current, int limit) =>
+        new(LimitExceeded, $"This request would exceed the channel limit for the account {accountId} in {region}. Current channel count for the account: {current}. Limit: {limit}.");
+
+    public static KinesisException StreamChannelLimitExceeded(string streamName, string accountId, string destinationType) =>
+        new(LimitExceeded, $"Stream {streamName} under account {accountId} already has a channel with destination type {destinationType}.");
+
+    public static KinesisException UpdateChannelNothingToUpdate() =>
+        new(InvalidArgument, "At least one of S3DestinationConfiguration, S3TablesDestinationConfiguration or LoggingConfiguration must be specified.");
+
+    public static KinesisException UpdateChannelBothDestinations() =>
+        new(InvalidArgument, "S3DestinationConfiguration and S3TablesDestinationConfiguration cannot be specified together.");
+
+    public static KinesisException UpdateChannelWrongDestination(string channelName, string member, string destinationType) =>
+        new(InvalidArgument, $"Channel {channelName} has destination type {destinationType}; {member} cannot be specified.");
+
+    public static KinesisException StreamHasChannels(string streamName, string accountId) =>
+        new(ResourceInUse, $"Stream {streamName} under account {accountId} has channels. Delete its channels before deleting the stream.");
 }

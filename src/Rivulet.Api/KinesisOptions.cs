@@ -29,6 +29,10 @@ public sealed record KinesisOptions
     /// <summary>On-demand streams an account may hold (AWS: 50 by default; more on request).</summary>
     public int OnDemandStreamLimit { get; init; } = 50;
 
-    /// <summary>Channels an account may hold, as DescribeLimits reports it (AWS's default is not published; 50 is Rivulet's choice).</summary>
-    public int ChannelLimit { get; init; } = 50;
+    /// <summary>
+    /// Channels an account may hold in any state until they are gone (DescribeLimits' ChannelCountLimit).
+    /// AWS bounds it only through its quotas: two channels per stream (one to S3 Tables, one to S3)
+    /// on at most 50 on-demand streams.
+    /// </summary>
+    public int ChannelCountLimit { get; init; } = 100;
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Rivulet.Api.Channels;
 using Rivulet.Api.Operations;
 using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
@@ -33,12 +34,13 @@ public sealed class KinesisService
         _options = options;
         _time = time ?? TimeProvider.System;
         var streams = new StreamResolver(store);
+        var channels = new ChannelRegistry(store);
         var gate = throughput ?? UnlimitedThroughput.Instance;
         _handlers = new OperationHandler?[Enum.GetValues<KinesisOperation>().Length];
         Register(KinesisOperation.CreateStream, new OperationHandler<CreateStreamInput>(new CreateStream(store, options)));
-        Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, options)));
+        Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, channels, options)));
         Register(KinesisOperation.DescribeStream, new OperationHandler<DescribeStreamInput, DescribeStreamOutput>(new DescribeStream(streams)));
-        Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(store, streams)));
+        Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(store, streams, channels)));
         Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
         Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options)));
         Register(KinesisOperation.IncreaseStreamRetentionPeriod, new OperationHandler<IncreaseStreamRetentionPeriodInput>(new IncreaseStreamRetentionPeriod(streams)));
@@ -77,6 +79,13 @@ public sealed class KinesisService
         Register(KinesisOperation.PutResourcePolicy, new OperationHandler<PutResourcePolicyInput>(new PutResourcePolicy(resources)));
         Register(KinesisOperation.GetResourcePolicy, new OperationHandler<GetResourcePolicyInput, GetResourcePolicyOutput>(new GetResourcePolicy(resources)));
         Register(KinesisOperation.DeleteResourcePolicy, new OperationHandler<DeleteResourcePolicyInput>(new DeleteResourcePolicy(resources)));
+
+        // Channels
+        Register(KinesisOperation.CreateChannel, new OperationHandler<CreateChannelInput, CreateChannelOutput>(new CreateChannel(streams, channels, options)));
+        Register(KinesisOperation.UpdateChannel, new OperationHandler<UpdateChannelInput, UpdateChannelOutput>(new UpdateChannel(channels, options)));
+        Register(KinesisOperation.DeleteChannel, new OperationHandler<DeleteChannelInput>(new DeleteChannel(channels, options)));
+        Register(KinesisOperation.DescribeChannel, new OperationHandler<DescribeChannelInput, DescribeChannelOutput>(new DescribeChannel(channels)));
+        Register(KinesisOperation.ListChannels, new OperationHandler<ListChannelsInput, ListChannelsOutput>(new ListChannels(channels, options)));
     }
 
     /// <summary>Called with failures that are bugs or I/O errors, so the host can log them.</summary>

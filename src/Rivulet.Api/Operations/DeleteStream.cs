@@ -1,3 +1,4 @@
+using Rivulet.Api.Channels;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -8,12 +9,14 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
 {
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
+    private readonly ChannelRegistry _channels;
     private readonly KinesisOptions _options;
 
-    public DeleteStream(IStreamStore store, StreamResolver streams, KinesisOptions options)
+    public DeleteStream(IStreamStore store, StreamResolver streams, ChannelRegistry channels, KinesisOptions options)
     {
         _store = store;
         _streams = streams;
+        _channels = channels;
         _options = options;
     }
 
@@ -35,6 +38,12 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
         if (stream.Status == StreamStatus.Deleting)
         {
             return;
+        }
+
+        // "A stream cannot be deleted while it has active channels" (DeleteChannel's documentation).
+        if (await _channels.HasActiveChannelsAsync(context, stream, cancellationToken).ConfigureAwait(false))
+        {
+            throw ApiErrors.StreamHasChannels(stream.Key.StreamName, stream.Key.AccountId);
         }
 
         var delay = (long)_options.DeleteStreamDelay.TotalMilliseconds;

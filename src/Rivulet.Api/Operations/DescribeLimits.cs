@@ -34,7 +34,7 @@ internal sealed class DescribeLimits : IOperation<DescribeLimitsInput, DescribeL
             OnDemandStreamCount = AccountStreams.OnDemand(streams),
             OnDemandStreamCountLimit = _options.OnDemandStreamLimit,
             ChannelCount = channels,
-            ChannelCountLimit = _options.ChannelLimit,
+            ChannelCountLimit = _options.ChannelCountLimit,
         };
     }
 }

@@ -1,4 +1,5 @@
 using Rivulet.Api.Accounts;
+using Rivulet.Api.Channels;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -9,11 +10,13 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
 {
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
+    private readonly ChannelRegistry _channels;
 
-    public DescribeStreamSummary(IStreamStore store, StreamResolver streams)
+    public DescribeStreamSummary(IStreamStore store, StreamResolver streams, ChannelRegistry channels)
     {
         _store = store;
         _streams = streams;
+        _channels = channels;
     }
 
     public async ValueTask<DescribeStreamSummaryOutput> ExecuteAsync(RequestContext context, DescribeStreamSummaryInput input, CancellationToken cancellationToken)
@@ -32,6 +35,8 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
             ? WarmThroughput.View(stream, context.NowMs)
             : null;
 
+        // Absent rather than failing the whole call when the account's channels cannot be read.
+        var channelCount = await _channels.CountReadingAsync(context, stream, cancellationToken).ConfigureAwait(false);
         return new DescribeStreamSummaryOutput
         {
             StreamDescriptionSummary = new StreamDescriptionSummary
@@ -50,6 +55,7 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
                 MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
                 WarmThroughput = warm,
                 RecordDistributionStrategy = onDemand ? stream.RecordDistributionStrategy : null,
+                ChannelCount = channelCount,
             },
         };
     }

@@ -15,13 +15,13 @@ public sealed class LimitsTests
     {
         var limits = await _api.OkAsync("DescribeLimits", new { });
 
-        Assert.Equal("""{"ShardLimit":20000,"OpenShardCount":0,"OnDemandStreamCount":0,"OnDemandStreamCountLimit":50,"ChannelCount":0,"ChannelCountLimit":50}""", limits.ToJsonString());
+        Assert.Equal("""{"ShardLimit":20000,"OpenShardCount":0,"OnDemandStreamCount":0,"OnDemandStreamCountLimit":50,"ChannelCount":0,"ChannelCountLimit":100}""", limits.ToJsonString());
     }
 
     [Fact]
     public async Task Usage_counts_the_callers_open_shards_on_demand_streams_and_channels()
     {
-        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], ShardLimit = 100, OnDemandStreamLimit = 7, ChannelLimit = 3 });
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], ShardLimit = 100, OnDemandStreamLimit = 7, ChannelCountLimit = 3 });
         await api.CreateStreamAsync("p", 3);
         await api.OkAsync("CreateStream", new { StreamName = "o", StreamModeDetails = new { StreamMode = "ON_DEMAND" } });
         Assert.Equal(200, (await api.CallAsync("CreateStream", new { StreamName = "elsewhere", ShardCount = 5 }, OtherAccount)).Status);
