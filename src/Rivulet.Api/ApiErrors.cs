@@ -310,4 +310,11 @@ internal static class ApiErrors
 
     public static KinesisException StreamHasChannels(string streamName, string accountId) =>
         new(ResourceInUse, $"Stream {streamName} under account {accountId} has channels. Delete its channels before deleting the stream.");
+
+    // Stream lifecycle limits; AWS's texts are unpublished, these follow its wording.
+    public static KinesisException TooManyStreamsCreating(string accountId, string region, int limit) =>
+        new(LimitExceeded, string.Create(CultureInfo.InvariantCulture, $"The account {accountId} in {region} already has {limit} streams in CREATING state, the most allowed at once. Wait for one of them to become ACTIVE."));
+
+    public static KinesisException StreamHasConsumers(string streamName, string accountId) =>
+        new(ResourceInUse, $"Stream {streamName} under account {accountId} has registered consumers. Deregister them first, or set EnforceConsumerDeletion to true.");
 }

@@ -14,6 +14,9 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
     private const int OnDemandInitialShards = 4;
     private const int DefaultMaxRecordSizeInKiB = 1024;
 
+    // AWS: "You can have up to five streams in the CREATING state at any point in time" (CreateStream documentation).
+    private const int MaxCreatingStreams = 5;
+
     private readonly IStreamStore _store;
     private readonly KinesisOptions _options;
 
@@ -62,6 +65,12 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
         }
 
         var existing = await AccountStreams.ListAsync(_store, context.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
+        var creating = existing.Count(stream => stream.Status == StreamStatus.Creating && stream.StatusSettlesAtMs > context.NowMs);
+        if (creating >= MaxCreatingStreams)
+        {
+            throw ApiErrors.TooManyStreamsCreating(context.AccountId, context.Region, MaxCreatingStreams);
+        }
+
         if (mode == StreamModes.OnDemand)
         {
             var onDemand = AccountStreams.OnDemand(existing, except: key);

@@ -40,6 +40,11 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
             return;
         }
 
+        if (input.EnforceConsumerDeletion != true && stream.Consumers.Any(consumer => consumer.Status != StreamStatus.Deleting))
+        {
+            throw ApiErrors.StreamHasConsumers(stream.Key.StreamName, stream.Key.AccountId);
+        }
+
         // "A stream cannot be deleted while it has active channels" (DeleteChannel's documentation).
         if (await _channels.HasActiveChannelsAsync(context, stream, cancellationToken).ConfigureAwait(false))
         {

@@ -184,4 +184,33 @@ public sealed class StreamLifecycleTests
         Assert.Equal("ResourceNotFoundException", reply.Type);
         Assert.Equal("Stream s under account 111122223333 not found.", reply.Message);
     }
+
+    [Fact]
+    public async Task At_most_five_streams_may_be_CREATING_at_once()
+    {
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], CreateStreamDelay = TimeSpan.FromSeconds(1) });
+        for (var i = 0; i < 5; i++)
+        {
+            await api.CreateStreamAsync($"s{i}");
+        }
+
+        var refused = await api.ErrorAsync("CreateStream", new { StreamName = "s5", ShardCount = 1 }, "LimitExceededException");
+        Assert.Contains("5 streams in CREATING state", refused.Message, StringComparison.Ordinal);
+        api.Clock.Advance(TimeSpan.FromSeconds(1));
+        await api.CreateStreamAsync("s5");
+    }
+
+    [Fact]
+    public async Task A_stream_with_consumers_is_deleted_only_with_EnforceConsumerDeletion()
+    {
+        await _api.CreateStreamAsync("s");
+        var stream = (await _api.Store.GetStreamAsync(new Storage.StreamKey(ApiHarness.Account, "s"), default))!;
+        await _api.Store.UpdateStreamAsync(stream with { Consumers = [new Storage.ConsumerMetadata("c", stream.CreatedAtMs, "ACTIVE")] }, stream.Version, default);
+
+        var refused = await _api.ErrorAsync("DeleteStream", new { StreamName = "s" }, "ResourceInUseException");
+        Assert.Equal("Stream s under account 000000000000 has registered consumers. Deregister them first, or set EnforceConsumerDeletion to true.", refused.Message);
+        await _api.ErrorAsync("DeleteStream", new { StreamName = "s", EnforceConsumerDeletion = false }, "ResourceInUseException");
+        await _api.OkAsync("DeleteStream", new { StreamName = "s", EnforceConsumerDeletion = true });
+        await _api.ErrorAsync("DescribeStreamSummary", new { StreamName = "s" }, "ResourceNotFoundException");
+    }
 }
