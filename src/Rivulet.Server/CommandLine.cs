@@ -22,6 +22,7 @@ internal static class CommandLine
           --fsync <policy>         RIVULET_FSYNC        always (default) | interval:<ms> | never: when writes reach the disk
           --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
           --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
+          --shard-limit <n>        RIVULET_SHARD_LIMIT  open shards per account (default: AWS's for the region, 20000 or 1000)
           --create-stream-ms <ms>  RIVULET_CREATE_STREAM_MS  time a new stream spends CREATING (default 0)
           --update-stream-ms <ms>  RIVULET_UPDATE_STREAM_MS  time a stream spends UPDATING after a change (default 0)
           --delete-stream-ms <ms>  RIVULET_DELETE_STREAM_MS  time a deleted stream spends DELETING (default 0)
@@ -61,6 +62,7 @@ internal static class CommandLine
                 "--fsync" => options with { Fsync = Fsync(Value(), flag, ref error) },
                 "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
                 "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
+                "--shard-limit" => options with { ShardLimit = Positive(Value(), flag, ref error) },
                 "--create-stream-ms" => options with { CreateStreamDelay = Delay(Value(), flag, ref error) },
                 "--update-stream-ms" => options with { UpdateStreamDelay = Delay(Value(), flag, ref error) },
                 "--delete-stream-ms" => options with { DeleteStreamDelay = Delay(Value(), flag, ref error) },
@@ -110,6 +112,11 @@ internal static class CommandLine
         if (environment("RIVULET_ACCOUNT_ID") is { } account)
         {
             options = options with { AccountId = Account(account, "RIVULET_ACCOUNT_ID", ref error) };
+        }
+
+        if (environment("RIVULET_SHARD_LIMIT") is { } shardLimit)
+        {
+            options = options with { ShardLimit = Positive(shardLimit, "RIVULET_SHARD_LIMIT", ref error) };
         }
 
         if (environment("RIVULET_STREAM_DELAY_MS") is { } delay)

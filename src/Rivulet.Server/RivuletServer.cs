@@ -74,6 +74,7 @@ public sealed class RivuletServer : IAsyncDisposable
         var service = new KinesisService(store, new KinesisOptions
         {
             Region = options.Region,
+            ShardLimit = options.EffectiveShardLimit,
             DefaultAccountId = options.AccountId,
             CreateStreamDelay = options.CreateStreamDelay,
             UpdateStreamDelay = options.UpdateStreamDelay,

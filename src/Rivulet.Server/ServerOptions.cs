@@ -16,6 +16,15 @@ public sealed record ServerOptions
 
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>
+    /// Open shards an account may hold. Null: AWS's default quota for a new account in
+    /// <see cref="Region"/>: 20,000 in us-east-1, us-west-2 and eu-west-1, 1,000 elsewhere (AWS says
+    /// "1,000 or 6,000"; the lower keeps code that works here working there).
+    /// </summary>
+    public long? ShardLimit { get; init; }
+
+    public int EffectiveShardLimit => ShardLimit is { } limit ? (int)limit : Region is "us-east-1" or "us-west-2" or "eu-west-1" ? 20_000 : 1_000;
+
     public string AccountId { get; init; } = "000000000000";
 
     /// <summary>When acknowledged records reach stable storage: <c>always</c> (before the answer), <c>interval:&lt;ms&gt;</c> or <c>never</c>.</summary>

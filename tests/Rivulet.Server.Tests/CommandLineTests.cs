@@ -32,6 +32,18 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_shard_limit_follows_AWS_defaults_per_region_unless_set()
+    {
+        Assert.True(CommandLine.TryParse(["serve"], NoEnvironment, out var options, out _));
+        Assert.Equal(20_000, options.EffectiveShardLimit);
+        Assert.True(CommandLine.TryParse(["serve", "--region", "ap-south-1"], NoEnvironment, out options, out _));
+        Assert.Equal(1_000, options.EffectiveShardLimit);
+        Assert.True(CommandLine.TryParse(["serve", "--region", "ap-south-1", "--shard-limit", "30000"], NoEnvironment, out options, out _));
+        Assert.Equal(30_000, options.EffectiveShardLimit);
+        Assert.False(CommandLine.TryParse(["serve", "--shard-limit", "0"], NoEnvironment, out _, out _));
+    }
+
+    [Fact]
     public void Each_transition_has_its_own_delay_and_the_shorthand_sets_all_three()
     {
         Assert.True(CommandLine.TryParse(["serve", "--stream-delay-ms", "500", "--update-stream-ms", "20"], NoEnvironment, out var options, out _));
