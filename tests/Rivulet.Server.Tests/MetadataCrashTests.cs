@@ -17,6 +17,8 @@ public sealed class MetadataCrashTests : IDisposable
 {
     private const int Rounds = 5;
     private const string Stream = "meta-crash";
+    private const string OnDemandStream = "meta-crash-od";
+    private const string Role = "arn:aws:iam::000000000000:role/delivery";
     private static readonly BigInteger HashSpace = BigInteger.One << 128;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "rivulet-meta-crash-" + Guid.NewGuid().ToString("N"));
 
@@ -35,12 +37,14 @@ public sealed class MetadataCrashTests : IDisposable
         var acknowledged = new ConcurrentDictionary<string, string>();
         var acknowledgedTags = new ConcurrentDictionary<string, string>();
         var attemptedTags = new ConcurrentDictionary<string, string>();
+        var channels = new ChannelLedger();
         var server = await ServerProcess.StartAsync("--data-dir", _dataDir);
         try
         {
             using (var http = new KinesisHttp(server.Endpoint))
             {
                 await http.OkAsync("CreateStream", new { StreamName = Stream, ShardCount = 2 });
+                await http.OkAsync("CreateStream", new { StreamName = OnDemandStream, StreamModeDetails = new { StreamMode = "ON_DEMAND" } });
             }
 
             for (var round = 0; round < Rounds; round++)
@@ -48,7 +52,7 @@ public sealed class MetadataCrashTests : IDisposable
                 using var stop = new CancellationTokenSource();
                 var records = acknowledged.Count;
                 var writers = Enumerable.Range(0, 2).Select(w => WriteAsync(server.Endpoint, $"r{round}w{w}", acknowledged, stop.Token)).ToArray();
-                var changes = ChangeAsync(server.Endpoint, round, random.Next(), acknowledgedTags, attemptedTags, stop.Token);
+                var changes = ChangeAsync(server.Endpoint, round, random.Next(), acknowledgedTags, attemptedTags, channels, stop.Token);
 
                 var deadline = DateTime.UtcNow.AddMinutes(2);
                 while (acknowledged.Count < records + 100 && DateTime.UtcNow < deadline)
@@ -65,6 +69,7 @@ public sealed class MetadataCrashTests : IDisposable
                 server = await ServerProcess.StartAsync("--data-dir", _dataDir);
                 using var check = new KinesisHttp(server.Endpoint);
                 await AssertConsistentAsync(check, acknowledged, acknowledgedTags, attemptedTags, round);
+                await AssertChannelsAsync(check, channels, round);
             }
         }
         finally
@@ -105,6 +110,25 @@ public sealed class MetadataCrashTests : IDisposable
             Assert.True(read.TryGetValue(sequenceNumber, out var found), $"round {round}: acknowledged record {sequenceNumber} is missing");
             Assert.Equal(data, found);
         }
+    }
+
+    /// <summary>Every acknowledged channel not since asked to go is there, and every listed channel can be described.</summary>
+    private static async Task AssertChannelsAsync(KinesisHttp http, ChannelLedger channels, int round)
+    {
+        var listed = (await http.OkAsync("ListChannels", new { MaxResults = 100 }))["ChannelSummaries"]!.AsArray()
+            .Select(c => c!["ChannelName"]!.GetValue<string>()).ToHashSet();
+        foreach (var name in channels.Created.Keys)
+        {
+            Assert.True(listed.Contains(name), $"round {round}: acknowledged channel {name} is missing");
+        }
+
+        foreach (var name in listed)
+        {
+            await http.OkAsync("DescribeChannel", new { ChannelARN = $"arn:aws:kinesis:us-east-1:000000000000:channel/{name}" });
+        }
+
+        var summary = (await http.OkAsync("DescribeStreamSummary", new { StreamName = OnDemandStream }))["StreamDescriptionSummary"]!;
+        Assert.Equal("ACTIVE", summary["StreamStatus"]!.GetValue<string>());
     }
 
     private static async Task<List<JsonNode>> ListShardsAsync(KinesisHttp http)
@@ -205,7 +229,7 @@ public sealed class MetadataCrashTests : IDisposable
     }
 
     /// <summary>Metadata changes one after another until the kill; a change counts once the server answered 200.</summary>
-    private static async Task ChangeAsync(Uri endpoint, int round, int seed, ConcurrentDictionary<string, string> acknowledgedTags, ConcurrentDictionary<string, string> attemptedTags, CancellationToken stop)
+    private static async Task ChangeAsync(Uri endpoint, int round, int seed, ConcurrentDictionary<string, string> acknowledgedTags, ConcurrentDictionary<string, string> attemptedTags, ChannelLedger channels, CancellationToken stop)
     {
         var random = new Random(seed);
         using var http = new KinesisHttp(endpoint);
@@ -215,8 +239,19 @@ public sealed class MetadataCrashTests : IDisposable
             {
                 var open = (await ListOpenAsync(http)).OrderBy(s => s.Start).ToList();
                 var tag = (Key: $"k{step % 7}", Value: $"r{round}s{step}");
-                var (operation, body) = random.Next(6) switch
+                var channel = $"c{round}-{step}";
+                var doomed = channels.Created.Keys.FirstOrDefault();
+                var (operation, body) = random.Next(8) switch
                 {
+                    6 when doomed is null || step % 3 != 0 => ("CreateChannel", (object)new
+                    {
+                        ChannelName = channel,
+                        ServiceExecutionRoleARN = Role,
+                        StreamConfigurationList = new[] { new { StreamARN = $"arn:aws:kinesis:us-east-1:000000000000:stream/{OnDemandStream}", RecordConfiguration = new { RecordFormatType = "JSON" } } },
+                        S3DestinationConfiguration = new { StorageConfiguration = new { BucketARN = "arn:aws:s3:::rivulet-crash", ExpectedBucketOwner = "000000000000", CompressionType = "GZIP" } },
+                    }),
+                    6 => ("DeleteChannel", new { ChannelARN = $"arn:aws:kinesis:us-east-1:000000000000:channel/{doomed}" }),
+                    7 => ("UpdateStreamMode", new { StreamARN = $"arn:aws:kinesis:us-east-1:000000000000:stream/{OnDemandStream}", StreamModeDetails = new { StreamMode = step % 2 == 0 ? "PROVISIONED" : "ON_DEMAND" } }),
                     0 when open.Count < 6 => ("SplitShard", (object)new { StreamName = Stream, ShardToSplit = open[0].Id, NewStartingHashKey = ((open[0].Start + open[0].End) / 2).ToString(CultureInfo.InvariantCulture) }),
                     1 when open.Count > 1 => ("MergeShards", new { StreamName = Stream, ShardToMerge = open[0].Id, AdjacentShardToMerge = open[1].Id }),
                     2 => ("UpdateShardCount", new { StreamName = Stream, TargetShardCount = Math.Clamp(open.Count + random.Next(-1, 2), (open.Count + 1) / 2, Math.Min(8, 2 * open.Count)), ScalingType = "UNIFORM_SCALING" }),
@@ -224,6 +259,12 @@ public sealed class MetadataCrashTests : IDisposable
                     4 => (step % 2 == 0 ? "StartStreamEncryption" : "StopStreamEncryption", new { StreamName = Stream, EncryptionType = "KMS", KeyId = "alias/aws/kinesis" }),
                     _ => (step % 2 == 0 ? "EnableEnhancedMonitoring" : "DisableEnhancedMonitoring", new { StreamName = Stream, ShardLevelMetrics = new[] { "IncomingBytes" } }),
                 };
+                if (operation == "DeleteChannel")
+                {
+                    // Once asked, the channel may be gone whatever the answer was.
+                    channels.Created.TryRemove(doomed!, out _);
+                }
+
                 if (operation == "AddTagsToStream")
                 {
                     // The kill may land after the change is stored but before it is answered: then this value is the one found.
@@ -231,6 +272,11 @@ public sealed class MetadataCrashTests : IDisposable
                 }
 
                 var (response, _) = await http.SendAsync(operation, JsonSerializer.Serialize(body));
+                if (response.StatusCode == HttpStatusCode.OK && operation == "CreateChannel")
+                {
+                    channels.Created[channel] = 0;
+                }
+
                 if (response.StatusCode == HttpStatusCode.OK && operation == "AddTagsToStream")
                 {
                     acknowledgedTags[tag.Key] = tag.Value;
@@ -252,5 +298,11 @@ public sealed class MetadataCrashTests : IDisposable
         }
 
         return [.. JsonNode.Parse(text)!["Shards"]!.AsArray().Select(s => (s!["ShardId"]!.GetValue<string>(), BigInteger.Parse(s["HashKeyRange"]!["StartingHashKey"]!.GetValue<string>(), CultureInfo.InvariantCulture), BigInteger.Parse(s["HashKeyRange"]!["EndingHashKey"]!.GetValue<string>(), CultureInfo.InvariantCulture)))];
+    }
+
+    private sealed class ChannelLedger
+    {
+        /// <summary>Channels whose creation was acknowledged and whose deletion was never asked for.</summary>
+        public ConcurrentDictionary<string, byte> Created { get; } = new();
     }
 }
