@@ -21,7 +21,7 @@ internal sealed class DescribeStream : IOperation<DescribeStreamInput, DescribeS
         var hasMore = false;
         foreach (var shard in stream.Shards)
         {
-            if (shard.Index <= after)
+            if (shard.Index <= after || !ShardView.IsRetained(stream, shard, context.NowMs))
             {
                 continue;
             }

@@ -103,7 +103,7 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
     private static Func<ShardMetadata, bool> Filter(RequestContext context, StreamMetadata stream, ShardFilter? filter)
     {
         var trimHorizon = Math.Max(RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, context.NowMs), stream.CreatedAtMs);
-        bool Retained(ShardMetadata shard) => shard.ClosedAtMs is not { } closed || closed >= trimHorizon;
+        bool Retained(ShardMetadata shard) => ShardView.IsRetained(stream, shard, context.NowMs);
 
         switch (filter?.Type)
         {

@@ -36,6 +36,10 @@ internal static class ShardView
     public static SequenceNumber SequenceNumberOf(ShardMetadata shard, long position, long arrivalMs) =>
         new(shard.CreatedAtMs / 1000, shard.Index, position, arrivalMs / 1000);
 
+    /// <summary>False for a closed shard whose records have all expired: AWS lists it no more.</summary>
+    public static bool IsRetained(StreamMetadata stream, ShardMetadata shard, long nowMs) =>
+        shard.ClosedAtMs is not { } closed || closed >= Math.Max(RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, nowMs), stream.CreatedAtMs);
+
     /// <summary>The open shard whose hash-key range holds <paramref name="hashKey"/>.</summary>
     public static ShardMetadata? OpenShardFor(StreamMetadata stream, UInt128 hashKey)
     {

@@ -197,6 +197,8 @@ public sealed class ReshardTests
         Assert.Equal(["shardId-000000000001", "shardId-000000000002"], await FilteredAsync(new { Type = "FROM_TRIM_HORIZON" }));
         Assert.Equal(["shardId-000000000001", "shardId-000000000002"], await FilteredAsync(new { Type = "AT_TRIM_HORIZON" }));
         Assert.Equal(2, (await _api.OkAsync("ListShards", new { StreamName = "s" }))["Shards"]!.AsArray().Count);
+        var described = (await _api.OkAsync("DescribeStream", new { StreamName = "s" }))["StreamDescription"]!["Shards"]!.AsArray();
+        Assert.Equal(["shardId-000000000001", "shardId-000000000002"], described.Select(s => Id(s!)));
     }
 
     [Fact]
