@@ -23,6 +23,9 @@ internal sealed class RequestHandler
     /// <summary>The largest GetRecords answer: 10 MiB of data as base64 and 10,000 records' keys and sequence numbers.</summary>
     internal const long LargestAnswerBytes = 20L * 1024 * 1024;
 
+    /// <summary>The response headers the AWS SDKs read, which a browser shows a script only when they are exposed.</summary>
+    internal const string ExposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-id-2,x-amz-request-id,Date";
+
     /// <summary>What a request body's buffer starts at, whatever length it declares.</summary>
     internal const int InitialBodyBytes = 64 * 1024;
 
@@ -87,6 +90,8 @@ internal sealed class RequestHandler
                 HasDateHeader = headers.ContainsKey("X-Amz-Date") || headers.ContainsKey("Date"),
                 QueryParameter = name => query.TryGetValue(name, out var value) ? value.FirstOrDefault() : null,
                 Origin = headers.Origin.FirstOrDefault(),
+                AccessControlRequestMethod = headers.AccessControlRequestMethod.FirstOrDefault(),
+                AccessControlRequestHeaders = headers.AccessControlRequestHeaders.FirstOrDefault(),
             };
 
             result = await _service.HandleAsync(apiRequest, http.RequestAborted).ConfigureAwait(false);
@@ -102,6 +107,7 @@ internal sealed class RequestHandler
             response.StatusCode = result.StatusCode;
             response.Headers["x-amzn-RequestId"] = result.RequestId;
             response.Headers["x-amz-id-2"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(72));
+            AddCorsHeaders(response);
             if (result.ContentType is not null)
             {
                 response.ContentType = result.ContentType;
@@ -255,10 +261,21 @@ internal sealed class RequestHandler
         }
     }
 
+    /// <summary>
+    /// On every answer, as AWS sends them: a page on any origin may read the answer and the headers
+    /// the SDKs read from it (request ids, error type), which browsers otherwise hide from scripts.
+    /// </summary>
+    private static void AddCorsHeaders(HttpResponse response)
+    {
+        response.Headers.AccessControlAllowOrigin = "*";
+        response.Headers.AccessControlExposeHeaders = ExposedHeaders;
+    }
+
     private static Task RejectTooLargeAsync(HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        AddCorsHeaders(response);
         response.ContentType = "application/x-amz-json-1.1";
         return response.WriteAsync("""{"__type":"SerializationException","Message":"Request body is larger than the server accepts."}""");
     }

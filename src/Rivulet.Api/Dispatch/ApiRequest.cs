@@ -19,4 +19,10 @@ public sealed record ApiRequest
     public Func<string, string?> QueryParameter { get; init; } = static _ => null;
 
     public string? Origin { get; init; }
+
+    /// <summary>A CORS preflight's Access-Control-Request-Method: what the page is about to send.</summary>
+    public string? AccessControlRequestMethod { get; init; }
+
+    /// <summary>A CORS preflight's Access-Control-Request-Headers, echoed back as allowed.</summary>
+    public string? AccessControlRequestHeaders { get; init; }
 }

@@ -103,6 +103,13 @@ public sealed class KinesisService
                 var preflight = new ApiResponse(requestId, 200, null, null);
                 preflight.Headers.Add(new("Access-Control-Allow-Origin", "*"));
                 preflight.Headers.Add(new("Access-Control-Max-Age", "172800"));
+
+                // AWS allows whatever the page asks for: the signature, not the browser, is what keeps strangers out.
+                preflight.Headers.Add(new("Access-Control-Allow-Methods", request.AccessControlRequestMethod ?? "POST"));
+                if (request.AccessControlRequestHeaders is { Length: > 0 } requested)
+                {
+                    preflight.Headers.Add(new("Access-Control-Allow-Headers", requested));
+                }
                 return preflight;
             }
 
