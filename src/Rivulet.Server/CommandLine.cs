@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
@@ -9,222 +11,144 @@ namespace Rivulet.Server;
 /// </summary>
 internal static class CommandLine
 {
-    public const string Usage = """
-        Rivulet: an Amazon Kinesis Data Streams server.
+    /// <summary>Every option of <c>serve</c>, in the order they are applied (a shorthand before what it abbreviates, so the specific one wins).</summary>
+    private static readonly Setting[] Settings =
+    [
+        new("--host", "RIVULET_HOST", "<address>", "address to listen on (default 127.0.0.1)", (o, v, n) => (o with { Host = v ?? "" }, null)),
+        new("--port", "RIVULET_PORT", "<number>", "port to listen on, 0 for any free one (default 4567)", (o, v, n) => Apply(o, Port(v, n), (o, x) => o with { Port = x })),
+        new("--data-dir", "RIVULET_DATA_DIR", "<path>", "where the embedded store keeps data (default ./rivulet-data)", (o, v, n) => (o with { DataDir = v ?? "" }, null)),
+        new("--in-memory", "RIVULET_IN_MEMORY", null, "keep everything in memory; nothing survives a restart", (o, v, n) => (o with { InMemory = v is "1" or "true" or "TRUE" or "yes" }, null)),
+        new("--fsync", "RIVULET_FSYNC", "<policy>", "always (default) | interval:<ms> | never: when writes reach the disk", (o, v, n) => Apply(o, Fsync(v, n), (o, x) => o with { Fsync = x })),
+        new("--region", "RIVULET_REGION", "<name>", "AWS region in ARNs and signatures (default us-east-1)", (o, v, n) => (o with { Region = v ?? "" }, null)),
+        new("--account-id", "RIVULET_ACCOUNT_ID", "<12 digits>", "account of callers whose access key names none (default 000000000000)", (o, v, n) => Apply(o, Account(v, n), (o, x) => o with { AccountId = x })),
+        new("--shard-limit", "RIVULET_SHARD_LIMIT", "<n>", "open shards per account (default: AWS's for the region, 20000 or 1000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ShardLimit = x })),
+        new("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS", "<ms>", "sets the three delays below at once", (o, v, n) => Apply(o, Delay(v, n), AllDelays)),
+        new("--create-stream-ms", "RIVULET_CREATE_STREAM_MS", "<ms>", "time a new stream spends CREATING (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { CreateStreamDelay = x })),
+        new("--update-stream-ms", "RIVULET_UPDATE_STREAM_MS", "<ms>", "time a stream spends UPDATING after a change (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { UpdateStreamDelay = x })),
+        new("--delete-stream-ms", "RIVULET_DELETE_STREAM_MS", "<ms>", "time a deleted stream spends DELETING (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { DeleteStreamDelay = x })),
+        new("--max-connections", "RIVULET_MAX_CONNECTIONS", "<n>", "connections served at once (default: the descriptor limit less 1088)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { MaxConnections = x })),
+        new("--response-budget-mb", "RIVULET_RESPONSE_BUDGET_MB", "<n>", "memory all large answers in flight may hold (default 256)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ResponseBudgetBytes = x * 1024 * 1024 })),
+        new("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS", "<ms>", "drop a client that reads nothing of an answer this long (default 30000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { WriteTimeout = TimeSpan.FromMilliseconds(x) })),
+    ];
 
-        Usage: rivulet serve [options]
+    public static string Usage { get; } = BuildUsage();
 
-        Options (each also settable as an environment variable):
-          --host <address>         RIVULET_HOST         address to listen on (default 127.0.0.1)
-          --port <number>          RIVULET_PORT         port to listen on, 0 for any free one (default 4567)
-          --data-dir <path>        RIVULET_DATA_DIR     where the embedded store keeps data (default ./rivulet-data)
-          --in-memory              RIVULET_IN_MEMORY    keep everything in memory; nothing survives a restart
-          --fsync <policy>         RIVULET_FSYNC        always (default) | interval:<ms> | never: when writes reach the disk
-          --region <name>          RIVULET_REGION       AWS region in ARNs and signatures (default us-east-1)
-          --account-id <12 digits> RIVULET_ACCOUNT_ID   account of callers whose access key names none (default 000000000000)
-          --shard-limit <n>        RIVULET_SHARD_LIMIT  open shards per account (default: AWS's for the region, 20000 or 1000)
-          --create-stream-ms <ms>  RIVULET_CREATE_STREAM_MS  time a new stream spends CREATING (default 0)
-          --update-stream-ms <ms>  RIVULET_UPDATE_STREAM_MS  time a stream spends UPDATING after a change (default 0)
-          --delete-stream-ms <ms>  RIVULET_DELETE_STREAM_MS  time a deleted stream spends DELETING (default 0)
-          --stream-delay-ms <ms>   RIVULET_STREAM_DELAY_MS  sets all three at once
-          --max-connections <n>    RIVULET_MAX_CONNECTIONS  connections served at once (default: the descriptor limit less 1088)
-          --response-budget-mb <n> RIVULET_RESPONSE_BUDGET_MB  memory all large answers in flight may hold (default 256)
-          --write-timeout-ms <ms>  RIVULET_WRITE_TIMEOUT_MS  drop a client that reads nothing of an answer this long (default 30000)
-          --help                                        show this text
-        """;
-
+    /// <summary>
+    /// Parses <c>serve [options]</c> with System.CommandLine. Environment variables are read first
+    /// and flags override them; a bad value of either gives a one-line <paramref name="error"/>.
+    /// </summary>
     public static bool TryParse(string[] args, Func<string, string?> environment, out ServerOptions options, out string? error)
     {
         options = new ServerOptions();
         error = null;
-        options = FromEnvironment(options, environment, ref error);
-        if (error is not null)
+        foreach (var setting in Settings)
         {
-            return false;
-        }
-
-        if (args.Length == 0 || args[0] != "serve")
-        {
-            error = args.Length == 0 ? "missing command: serve" : $"unknown command: {args[0]}";
-            return false;
-        }
-
-        for (var i = 1; i < args.Length && error is null; i++)
-        {
-            var flag = args[i];
-            string? Value() => i + 1 < args.Length ? args[++i] : null;
-            options = flag switch
+            if (environment(setting.Variable) is { } value)
             {
-                "--host" => options with { Host = Value() ?? Missing(flag, ref error) },
-                "--port" => options with { Port = Port(Value(), flag, ref error) },
-                "--data-dir" => options with { DataDir = Value() ?? Missing(flag, ref error) },
-                "--in-memory" => options with { InMemory = true },
-                "--fsync" => options with { Fsync = Fsync(Value(), flag, ref error) },
-                "--region" => options with { Region = Value() ?? Missing(flag, ref error) },
-                "--account-id" => options with { AccountId = Account(Value(), flag, ref error) },
-                "--shard-limit" => options with { ShardLimit = Positive(Value(), flag, ref error) },
-                "--create-stream-ms" => options with { CreateStreamDelay = Delay(Value(), flag, ref error) },
-                "--update-stream-ms" => options with { UpdateStreamDelay = Delay(Value(), flag, ref error) },
-                "--delete-stream-ms" => options with { DeleteStreamDelay = Delay(Value(), flag, ref error) },
-                "--stream-delay-ms" => AllDelays(options, Delay(Value(), flag, ref error)),
-                "--max-connections" => options with { MaxConnections = Positive(Value(), flag, ref error) },
-                "--response-budget-mb" => options with { ResponseBudgetBytes = Positive(Value(), flag, ref error) * 1024 * 1024 },
-                "--write-timeout-ms" => options with { WriteTimeout = TimeSpan.FromMilliseconds(Positive(Value(), flag, ref error)) },
-                _ => Unknown(options, flag, ref error),
-            };
+                (options, error) = setting.Apply(options, value, setting.Variable);
+                if (error is not null)
+                {
+                    return false;
+                }
+            }
         }
 
-        return error is null;
+        var serve = new Command("serve", "Run the server.");
+        var parsed = new Option[Settings.Length];
+        for (var i = 0; i < Settings.Length; i++)
+        {
+            Option option = Settings[i].ValueName is null ? new Option<bool>(Settings[i].Flag) : new Option<string>(Settings[i].Flag) { HelpName = Settings[i].ValueName };
+            option.Description = Settings[i].Description;
+            parsed[i] = option;
+            serve.Options.Add(option);
+        }
+
+        var root = new RootCommand("Rivulet: an Amazon Kinesis Data Streams server.");
+        root.Subcommands.Add(serve);
+        var result = root.Parse(args);
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            error = $"unknown command or option: {result.UnmatchedTokens[0]}";
+            return false;
+        }
+
+        if (result.Errors.Count > 0)
+        {
+            error = result.Errors[0].Message;
+            return false;
+        }
+
+        if (result.CommandResult.Command != serve)
+        {
+            error = "missing command: serve";
+            return false;
+        }
+
+        for (var i = 0; i < Settings.Length; i++)
+        {
+            if (result.GetResult(parsed[i]) is not { Implicit: false })
+            {
+                continue;
+            }
+
+            var value = parsed[i] is Option<bool> flag ? (result.GetValue(flag) ? "true" : "false") : result.GetValue((Option<string>)parsed[i]);
+            (options, error) = Settings[i].Apply(options, value, Settings[i].Flag);
+            if (error is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    private static ServerOptions FromEnvironment(ServerOptions options, Func<string, string?> environment, ref string? error)
+    private static string BuildUsage()
     {
-        if (environment("RIVULET_HOST") is { } host)
+        var text = new StringBuilder("""
+            Rivulet: an Amazon Kinesis Data Streams server.
+
+            Usage: rivulet serve [options]
+
+            Options (each also settable as an environment variable; a flag wins over its variable):
+
+            """);
+        foreach (var setting in Settings)
         {
-            options = options with { Host = host };
+            var flag = setting.ValueName is null ? setting.Flag : $"{setting.Flag} {setting.ValueName}";
+            text.Append(CultureInfo.InvariantCulture, $"  {flag,-25} {setting.Variable,-27} {setting.Description}\n");
         }
 
-        if (environment("RIVULET_PORT") is { } port)
-        {
-            options = options with { Port = Port(port, "RIVULET_PORT", ref error) };
-        }
-
-        if (environment("RIVULET_DATA_DIR") is { } dataDir)
-        {
-            options = options with { DataDir = dataDir };
-        }
-
-        if (environment("RIVULET_IN_MEMORY") is { } inMemory)
-        {
-            options = options with { InMemory = inMemory is "1" or "true" or "TRUE" or "yes" };
-        }
-
-        if (environment("RIVULET_FSYNC") is { } fsync)
-        {
-            options = options with { Fsync = Fsync(fsync, "RIVULET_FSYNC", ref error) };
-        }
-
-        if (environment("RIVULET_REGION") is { } region)
-        {
-            options = options with { Region = region };
-        }
-
-        if (environment("RIVULET_ACCOUNT_ID") is { } account)
-        {
-            options = options with { AccountId = Account(account, "RIVULET_ACCOUNT_ID", ref error) };
-        }
-
-        if (environment("RIVULET_SHARD_LIMIT") is { } shardLimit)
-        {
-            options = options with { ShardLimit = Positive(shardLimit, "RIVULET_SHARD_LIMIT", ref error) };
-        }
-
-        if (environment("RIVULET_STREAM_DELAY_MS") is { } delay)
-        {
-            options = AllDelays(options, Delay(delay, "RIVULET_STREAM_DELAY_MS", ref error));
-        }
-
-        // The per-phase variables are more specific than the shorthand, so they win over it.
-        if (environment("RIVULET_CREATE_STREAM_MS") is { } create)
-        {
-            options = options with { CreateStreamDelay = Delay(create, "RIVULET_CREATE_STREAM_MS", ref error) };
-        }
-
-        if (environment("RIVULET_UPDATE_STREAM_MS") is { } update)
-        {
-            options = options with { UpdateStreamDelay = Delay(update, "RIVULET_UPDATE_STREAM_MS", ref error) };
-        }
-
-        if (environment("RIVULET_DELETE_STREAM_MS") is { } delete)
-        {
-            options = options with { DeleteStreamDelay = Delay(delete, "RIVULET_DELETE_STREAM_MS", ref error) };
-        }
-
-        if (environment("RIVULET_MAX_CONNECTIONS") is { } connections)
-        {
-            options = options with { MaxConnections = Positive(connections, "RIVULET_MAX_CONNECTIONS", ref error) };
-        }
-
-        if (environment("RIVULET_RESPONSE_BUDGET_MB") is { } budget)
-        {
-            options = options with { ResponseBudgetBytes = Positive(budget, "RIVULET_RESPONSE_BUDGET_MB", ref error) * 1024 * 1024 };
-        }
-
-        if (environment("RIVULET_WRITE_TIMEOUT_MS") is { } timeout)
-        {
-            options = options with { WriteTimeout = TimeSpan.FromMilliseconds(Positive(timeout, "RIVULET_WRITE_TIMEOUT_MS", ref error)) };
-        }
-
-        return options;
+        text.Append(CultureInfo.InvariantCulture, $"  {"--help",-25} {"",-27} show this text\n");
+        return text.ToString();
     }
+
+    private static (ServerOptions, string?) Apply<T>(ServerOptions options, (T Value, string? Error) parsed, Func<ServerOptions, T, ServerOptions> set) =>
+        parsed.Error is null ? (set(options, parsed.Value), null) : (options, parsed.Error);
 
     private static ServerOptions AllDelays(ServerOptions options, TimeSpan delay) =>
         options with { CreateStreamDelay = delay, UpdateStreamDelay = delay, DeleteStreamDelay = delay };
 
-    private static long Positive(string? value, string name, ref string? error)
-    {
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= int.MaxValue)
-        {
-            return number;
-        }
+    private static (long, string?) Positive(string? value, string name) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= int.MaxValue
+            ? (number, null)
+            : (1, $"{name} needs a whole number from 1 to {int.MaxValue}");
 
-        error ??= $"{name} needs a whole number from 1 to {int.MaxValue}";
-        return 1;
-    }
+    private static (int, string?) Port(string? value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? (port, null)
+            : (0, $"{name} needs a port number from 0 to 65535");
 
-    private static int Port(string? value, string name, ref string? error)
-    {
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
-        {
-            return port;
-        }
+    private static (FsyncPolicy, string?) Fsync(string? value, string name) =>
+        FsyncPolicy.TryParse(value, out var policy) ? (policy, null) : (FsyncPolicy.Always, $"{name} needs always, never or interval:<milliseconds>");
 
-        error ??= $"{name} needs a port number from 0 to 65535";
-        return 0;
-    }
+    private static (string, string?) Account(string? value, string name) =>
+        value is { Length: 12 } && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 ? (value, null) : ("", $"{name} needs a 12-digit account ID");
 
-    private static FsyncPolicy Fsync(string? value, string name, ref string? error)
-    {
-        if (FsyncPolicy.TryParse(value, out var policy))
-        {
-            return policy;
-        }
+    private static (TimeSpan, string?) Delay(string? value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
+            ? (TimeSpan.FromMilliseconds(milliseconds), null)
+            : (TimeSpan.Zero, $"{name} needs a whole number of milliseconds");
 
-        error ??= $"{name} needs always, never or interval:<milliseconds>";
-        return FsyncPolicy.Always;
-    }
-
-    private static string Account(string? value, string name, ref string? error)
-    {
-        if (value is { Length: 12 } && value.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0)
-        {
-            return value;
-        }
-
-        error ??= $"{name} needs a 12-digit account ID";
-        return "";
-    }
-
-    private static TimeSpan Delay(string? value, string name, ref string? error)
-    {
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
-        {
-            return TimeSpan.FromMilliseconds(milliseconds);
-        }
-
-        error ??= $"{name} needs a whole number of milliseconds";
-        return TimeSpan.Zero;
-    }
-
-    private static string Missing(string flag, ref string? error)
-    {
-        error ??= $"{flag} needs a value";
-        return "";
-    }
-
-    private static ServerOptions Unknown(ServerOptions options, string flag, ref string? error)
-    {
-        error ??= $"unknown option: {flag}";
-        return options;
-    }
+    /// <summary>One option: its flag, its environment variable, how help shows it, and how a value changes the options (or why it cannot).</summary>
+    private sealed record Setting(string Flag, string Variable, string? ValueName, string Description, Func<ServerOptions, string?, string, (ServerOptions, string?)> Apply);
 }

@@ -31,6 +31,30 @@ public sealed class CommandLineTests
         Assert.True(options.InMemory);
     }
 
+    [Theory]
+    [InlineData("--host", "RIVULET_HOST")]
+    [InlineData("--in-memory", "RIVULET_IN_MEMORY")]
+    [InlineData("--shard-limit", "RIVULET_SHARD_LIMIT")]
+    [InlineData("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS")]
+    [InlineData("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS")]
+    public void Help_names_each_flag_with_its_environment_variable(string flag, string variable)
+    {
+        var line = CommandLine.Usage.Split('\n').Single(l => l.TrimStart().StartsWith(flag + " ", StringComparison.Ordinal));
+
+        Assert.Contains(variable, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flag_without_its_value_and_an_unknown_one_are_named_in_the_error()
+    {
+        Assert.False(CommandLine.TryParse(["serve", "--region"], NoEnvironment, out _, out var missing));
+        Assert.Contains("--region", missing, StringComparison.Ordinal);
+        Assert.False(CommandLine.TryParse(["serve", "--no-such-flag"], NoEnvironment, out _, out var unknown));
+        Assert.Contains("--no-such-flag", unknown, StringComparison.Ordinal);
+        Assert.False(CommandLine.TryParse(["serve", "--port", "1"], name => name == "RIVULET_FSYNC" ? "sometimes" : null, out _, out var badVariable));
+        Assert.Contains("RIVULET_FSYNC", badVariable, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_shard_limit_follows_AWS_defaults_per_region_unless_set()
     {
