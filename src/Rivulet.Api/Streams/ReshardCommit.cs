@@ -28,7 +28,7 @@ internal static class ReshardCommit
         CancellationToken cancellationToken)
     {
         var key = StreamResolver.Identify(context, streamName, streamArn);
-        var accountOpenShards = await OpenShardsOfAccountAsync(store, key.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
+        var accountOpenShards = AccountStreams.OpenShards(await AccountStreams.ListAsync(store, key.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false));
         var delay = (long)options.UpdateStreamDelay.TotalMilliseconds;
         StreamMetadata? before = null;
         var after = await streams.UpdateAsync(context, streamName, streamArn, stream =>
@@ -74,10 +74,6 @@ internal static class ReshardCommit
             }
         }
     }
-
-    /// <summary>Open shards across the account's live streams, counting a pending reshard as done (it will be).</summary>
-    public static async ValueTask<int> OpenShardsOfAccountAsync(IStreamStore store, string accountId, long nowMs, CancellationToken cancellationToken) =>
-        AccountStreams.OpenShards(await AccountStreams.ListAsync(store, accountId, nowMs, cancellationToken).ConfigureAwait(false));
 
     private static int OpenCount(IEnumerable<ShardMetadata> shards) => shards.Count(shard => shard.IsOpen);
 }

@@ -15,22 +15,8 @@ internal static class AccountFile
     public static void Write(StoreContext store, AccountMetadata account)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ToDocument(account), LocalJsonContext.Default.AccountDocument);
-        var root = store.Layout.AccountsRoot;
-        var temp = Path.Combine(root, store.Layout.AccountFileName(account.AccountId) + TempExtension);
-        using (var file = store.Device.Open(temp, FileMode.Create))
-        {
-            file.Write(0, bytes);
-            if (store.Syncs)
-            {
-                file.Sync();
-            }
-        }
-
-        File.Move(temp, Path.Combine(root, store.Layout.AccountFileName(account.AccountId) + Extension), overwrite: true);
-        if (store.Syncs)
-        {
-            store.Device.SyncDirectory(root);
-        }
+        var name = Path.Combine(store.Layout.AccountsRoot, store.Layout.AccountFileName(account.AccountId));
+        store.ReplaceFileDurably(name + Extension, name + TempExtension, bytes);
     }
 
     public static bool IsTemp(string path) => path.EndsWith(TempExtension, StringComparison.Ordinal);

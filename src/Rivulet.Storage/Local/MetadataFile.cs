@@ -14,21 +14,7 @@ internal static class MetadataFile
     public static void Write(StoreContext store, string streamDirectory, StreamMetadata stream)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ToDocument(stream), LocalJsonContext.Default.StreamDocument);
-        var temp = Path.Combine(streamDirectory, StoreLayout.MetadataTempFile);
-        using (var file = store.Device.Open(temp, FileMode.Create))
-        {
-            file.Write(0, bytes);
-            if (store.Syncs)
-            {
-                file.Sync();
-            }
-        }
-
-        File.Move(temp, Path.Combine(streamDirectory, StoreLayout.MetadataFile), overwrite: true);
-        if (store.Syncs)
-        {
-            store.Device.SyncDirectory(streamDirectory);
-        }
+        store.ReplaceFileDurably(Path.Combine(streamDirectory, StoreLayout.MetadataFile), Path.Combine(streamDirectory, StoreLayout.MetadataTempFile), bytes);
     }
 
     /// <exception cref="CorruptLogException">The file is not a stream document this version understands.</exception>

@@ -66,6 +66,29 @@ internal sealed class StoreContext
     }
 
     /// <summary>Creates <paramref name="path"/> and any missing parents, syncing each new entry's parent directory unless the policy never syncs.</summary>
+    /// <summary>
+    /// Replaces <paramref name="path"/> with <paramref name="bytes"/> so that a crash at any point
+    /// leaves the old content or the new, whole: written to <paramref name="tempPath"/> beside it,
+    /// synced, renamed over it, and the directory synced (the syncs per the fsync policy).
+    /// </summary>
+    public void ReplaceFileDurably(string path, string tempPath, byte[] bytes)
+    {
+        using (var file = Device.Open(tempPath, FileMode.Create))
+        {
+            file.Write(0, bytes);
+            if (Syncs)
+            {
+                file.Sync();
+            }
+        }
+
+        File.Move(tempPath, path, overwrite: true);
+        if (Syncs)
+        {
+            Device.SyncDirectory(Path.GetDirectoryName(path)!);
+        }
+    }
+
     public void CreateDirectoryDurably(string path)
     {
         var missing = new Stack<string>();
