@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Rivulet.Api.Dispatch;
+using Rivulet.Protocol.Dispatch;
+using Rivulet.Protocol.Errors;
 
 namespace Rivulet.Server;
 
@@ -27,6 +29,8 @@ internal sealed class RequestHandler
     internal const string ExposedHeaders = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-id-2,x-amz-request-id,Date";
 
     /// <summary>What a request body's buffer starts at, whatever length it declares.</summary>
+    private const string TooLargeMessage = "Request body is larger than the server accepts.";
+
     internal const int InitialBodyBytes = 64 * 1024;
 
     private readonly KinesisService _service;
@@ -48,7 +52,7 @@ internal sealed class RequestHandler
         var response = http.Response;
         if (request.ContentLength > _maxBodyBytes)
         {
-            await RejectTooLargeAsync(response).ConfigureAwait(false);
+            await RejectTooLargeAsync(request, response).ConfigureAwait(false);
             return;
         }
 
@@ -56,7 +60,7 @@ internal sealed class RequestHandler
         if (length < 0)
         {
             ArrayPool<byte>.Shared.Return(body);
-            await RejectTooLargeAsync(response).ConfigureAwait(false);
+            await RejectTooLargeAsync(request, response).ConfigureAwait(false);
             return;
         }
 
@@ -271,12 +275,24 @@ internal sealed class RequestHandler
         response.Headers.AccessControlExposeHeaders = ExposedHeaders;
     }
 
-    private static Task RejectTooLargeAsync(HttpResponse response)
+    private static Task RejectTooLargeAsync(HttpRequest request, HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         AddCorsHeaders(response);
-        response.ContentType = "application/x-amz-json-1.1";
-        return response.WriteAsync("""{"__type":"SerializationException","Message":"Request body is larger than the server accepts."}""");
+        var body = new ArrayBufferWriter<byte>(128);
+        if (ContentTypes.Parse(request.ContentType) == WireContentType.AwsCbor11)
+        {
+            response.ContentType = ContentTypes.AwsCbor11;
+            ErrorBody.WriteCbor(body, "SerializationException", TooLargeMessage);
+        }
+        else
+        {
+            response.ContentType = ContentTypes.AwsJson11;
+            ErrorBody.WriteJson(body, "SerializationException", TooLargeMessage);
+        }
+
+        response.ContentLength = body.WrittenCount;
+        return response.Body.WriteAsync(body.WrittenMemory).AsTask();
     }
 }

@@ -16,8 +16,8 @@ internal sealed class StructureEmitter(ServiceModel model)
         }
 
         var usings = members.Count == 0
-            ? new[] { "System.Text.Json", "Rivulet.Protocol.Validation" }
-            : ["System.Text.Json", "Rivulet.Protocol.AwsJson", "Rivulet.Protocol.Validation"];
+            ? new[] { "System.Formats.Cbor", "System.Text.Json", "Rivulet.Protocol.AwsCbor", "Rivulet.Protocol.Validation" }
+            : ["System.Formats.Cbor", "System.Text.Json", "Rivulet.Protocol.AwsCbor", "Rivulet.Protocol.AwsJson", "Rivulet.Protocol.Validation"];
         var writer = ModelGenerator.StartFile(model, usings);
         writer.Line($"public sealed partial class {structure.Name} : IWireShape<{structure.Name}>");
         writer.Open();
@@ -30,6 +30,10 @@ internal sealed class StructureEmitter(ServiceModel model)
         EmitReadJson(writer, structure, members);
         writer.Blank();
         EmitWriteJson(writer, members);
+        writer.Blank();
+        EmitReadCbor(writer, structure, members);
+        writer.Blank();
+        EmitWriteCbor(writer, members);
         writer.Blank();
         EmitValidate(writer, structure, members);
         writer.Close();
@@ -128,6 +132,107 @@ internal sealed class StructureEmitter(ServiceModel model)
         }
 
         writer.Line("writer.WriteEndObject();");
+        writer.Close();
+    }
+
+    // Member names are compared as UTF-8, as in ReadJson: no string per name.
+    private void EmitReadCbor(CodeWriter writer, Shape structure, List<Member> members)
+    {
+        writer.Line($"public static {structure.Name} ReadCbor(CborReader reader)");
+        writer.Open();
+        writer.Line($"var result = new {structure.Name}();");
+        writer.Line("byte[]? scratch = null;");
+        writer.Line("AwsCborValues.ReadStartStructure(reader);");
+        writer.Line("while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))");
+        writer.Open();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            writer.Line($"{(i == 0 ? "if" : "else if")} (name.SequenceEqual({ModelGenerator.Literal(member.Name)}u8))");
+            writer.Open();
+            writer.Line($"result.{member.Name} = {CborReaderOf(member)};");
+            writer.Close();
+        }
+
+        if (members.Count == 0)
+        {
+            writer.Line("reader.SkipValue();");
+        }
+        else
+        {
+            writer.Line("else");
+            writer.Open();
+            writer.Line("reader.SkipValue();");
+            writer.Close();
+        }
+
+        writer.Close();
+        writer.Blank();
+        writer.Line("return result;");
+        writer.Close();
+    }
+
+    // Definite lengths throughout: every client's decoder takes them, and they cost one count.
+    private void EmitWriteCbor(CodeWriter writer, List<Member> members)
+    {
+        writer.Line("public void WriteCbor(CborWriter writer)");
+        writer.Open();
+        var count = members.Count == 0 ? "0" : string.Join(" + ", members.Select(member => $"({member.Name} is null ? 0 : 1)"));
+        writer.Line($"writer.WriteStartMap({count});");
+        foreach (var member in members)
+        {
+            writer.Line($"if ({member.Name} is not null)");
+            writer.Open();
+            writer.Line($"writer.WriteTextString({ModelGenerator.Literal(member.Name)});");
+            switch (KindOf(member))
+            {
+                case MemberKind.String:
+                    writer.Line($"writer.WriteTextString({member.Name});");
+                    break;
+                case MemberKind.Blob:
+                    writer.Line($"writer.WriteByteString({member.Name});");
+                    break;
+                case MemberKind.Integer:
+                    writer.Line($"writer.WriteInt32({member.Name}.Value);");
+                    break;
+                case MemberKind.Long:
+                    writer.Line($"writer.WriteInt64({member.Name}.Value);");
+                    break;
+                case MemberKind.Boolean:
+                    writer.Line($"writer.WriteBoolean({member.Name}.Value);");
+                    break;
+                case MemberKind.Timestamp:
+                    writer.Line($"AwsCborValues.WriteTimestamp(writer, {member.Name}.Value);");
+                    break;
+                case MemberKind.Structure:
+                    writer.Line($"{member.Name}.WriteCbor(writer);");
+                    break;
+                case MemberKind.StringList or MemberKind.StructureList:
+                    writer.Line($"writer.WriteStartArray({member.Name}.Count);");
+                    writer.Line($"foreach (var item in {member.Name})");
+                    writer.Open();
+                    writer.Line(KindOf(member) == MemberKind.StringList ? "writer.WriteTextString(item);" : "item.WriteCbor(writer);");
+                    writer.Close();
+                    writer.Blank();
+                    writer.Line("writer.WriteEndArray();");
+                    break;
+                case MemberKind.StringMap:
+                    writer.Line($"writer.WriteStartMap({member.Name}.Count);");
+                    writer.Line($"foreach (var entry in {member.Name})");
+                    writer.Open();
+                    writer.Line("writer.WriteTextString(entry.Key);");
+                    writer.Line("writer.WriteTextString(entry.Value);");
+                    writer.Close();
+                    writer.Blank();
+                    writer.Line("writer.WriteEndMap();");
+                    break;
+            }
+
+            writer.Close();
+            writer.Blank();
+        }
+
+        writer.Line("writer.WriteEndMap();");
         writer.Close();
     }
 
@@ -368,6 +473,21 @@ internal sealed class StructureEmitter(ServiceModel model)
         MemberKind.StringList => "AwsJsonValues.ReadStringList(ref reader)",
         MemberKind.StructureList => $"AwsJsonValues.ReadStructureList<{model[member.Target].ListMember}>(ref reader)",
         MemberKind.StringMap => "AwsJsonValues.ReadStringMap(ref reader)",
+        _ => throw new NotSupportedException(),
+    };
+
+    private string CborReaderOf(Member member) => KindOf(member) switch
+    {
+        MemberKind.String => "AwsCborValues.ReadString(reader)",
+        MemberKind.Blob => "AwsCborValues.ReadBlob(reader)",
+        MemberKind.Integer => "AwsCborValues.ReadInteger(reader)",
+        MemberKind.Long => "AwsCborValues.ReadLong(reader)",
+        MemberKind.Boolean => "AwsCborValues.ReadBoolean(reader)",
+        MemberKind.Timestamp => "AwsCborValues.ReadTimestamp(reader)",
+        MemberKind.Structure => $"AwsCborValues.ReadStructure<{member.Target}>(reader)",
+        MemberKind.StringList => "AwsCborValues.ReadStringList(reader)",
+        MemberKind.StructureList => $"AwsCborValues.ReadStructureList<{model[member.Target].ListMember}>(reader)",
+        MemberKind.StringMap => "AwsCborValues.ReadStringMap(reader)",
         _ => throw new NotSupportedException(),
     };
 

@@ -6,6 +6,7 @@ using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
 using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Auth;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.Buffers;
 using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Errors;
@@ -125,11 +126,13 @@ public sealed class KinesisService
             return contentType == WireContentType.AwsJson11 ? JsonError(requestId, 400, type, null) : CborError(requestId, 400, type, null);
         }
 
-        if (contentType is WireContentType.Unsupported or WireContentType.AwsCbor11)
+        if (contentType is WireContentType.Unsupported)
         {
             return request.Target is null ? Text(requestId, 403, null, AccessDeniedXml) : Text(requestId, 404, null, UnknownOperationXml);
         }
 
+        // Errors from here on speak the request's codec; the legacy type has its own envelope.
+        var codec = contentType == WireContentType.AwsCbor11 ? WireContentType.AwsCbor11 : WireContentType.AwsJson11;
         var handler = known ? _handlers[(int)operation] : null;
         object? input = null;
         SerializationException? typeError = null;
@@ -137,11 +140,11 @@ public sealed class KinesisService
         {
             if (handler is not null)
             {
-                input = handler.Parse(request.Body.Span);
+                input = handler.Parse(request.Body, codec);
             }
             else
             {
-                CheckSyntax(request.Body.Span);
+                CheckSyntax(request.Body, codec);
             }
         }
         catch (SerializationException exception) when (exception.AwsMessage is not null)
@@ -153,7 +156,7 @@ public sealed class KinesisService
         {
             return contentType == WireContentType.LegacyJson
                 ? Legacy(requestId, "SerializationException")
-                : JsonError(requestId, 400, "SerializationException", null);
+                : Error(codec, requestId, 400, "SerializationException", null);
         }
 
         if (contentType == WireContentType.LegacyJson)
@@ -163,30 +166,30 @@ public sealed class KinesisService
 
         if (!known)
         {
-            return JsonError(requestId, 400, "UnknownOperationException", null);
+            return Error(codec, requestId, 400, "UnknownOperationException", null);
         }
 
         var auth = SigV4Presence.Check(request.Authorization, request.HasDateHeader, request.QueryParameter);
         if (!auth.Passed)
         {
-            return JsonError(requestId, 400, auth.ErrorType!, auth.ErrorMessage);
+            return Error(codec, requestId, 400, auth.ErrorType!, auth.ErrorMessage);
         }
 
         if (typeError is not null)
         {
-            return JsonError(requestId, 400, "SerializationException", typeError.AwsMessage);
+            return Error(codec, requestId, 400, "SerializationException", typeError.AwsMessage);
         }
 
         if (handler is null)
         {
-            return JsonError(requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
+            return Error(codec, requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
         }
 
         var context = new RequestContext(AccountOf(auth.AccessKeyId), _options.Region, _time.GetUtcNow());
-        return await ExecuteAsync(requestId, handler, context, input!, operationName!, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(requestId, handler, context, input!, operationName!, codec, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ApiResponse> ExecuteAsync(string requestId, OperationHandler handler, RequestContext context, object input, string operationName, CancellationToken cancellationToken)
+    private async ValueTask<ApiResponse> ExecuteAsync(string requestId, OperationHandler handler, RequestContext context, object input, string operationName, WireContentType codec, CancellationToken cancellationToken)
     {
         var body = new PooledBufferWriter();
         try
@@ -198,25 +201,26 @@ public sealed class KinesisService
                 throw ApiErrors.ValidationFailed(errors);
             }
 
-            var wrote = await handler.ExecuteAsync(context, input, body, cancellationToken).ConfigureAwait(false);
+            var wrote = await handler.ExecuteAsync(context, input, body, codec, cancellationToken).ConfigureAwait(false);
+            var responseType = codec == WireContentType.AwsCbor11 ? ContentTypes.AwsCbor11 : ContentTypes.AwsJson11;
             if (!wrote)
             {
                 body.Dispose();
-                return new ApiResponse(requestId, 200, ContentTypes.AwsJson11, null);
+                return new ApiResponse(requestId, 200, responseType, null);
             }
 
-            return new ApiResponse(requestId, 200, ContentTypes.AwsJson11, body);
+            return new ApiResponse(requestId, 200, responseType, body);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             body.Dispose();
             if (exception is KinesisException kinesis)
             {
-                return JsonError(requestId, kinesis.StatusCode, kinesis.ErrorType, kinesis.AwsMessage);
+                return Error(codec, requestId, kinesis.StatusCode, kinesis.ErrorType, kinesis.AwsMessage);
             }
 
             OnUnexpectedError?.Invoke($"{operationName} failed (request {requestId})", exception);
-            return JsonError(requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
+            return Error(codec, requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
         }
     }
 
@@ -238,11 +242,21 @@ public sealed class KinesisService
         return KinesisOperations.TryParse(utf8[..length], out operation);
     }
 
-    private static void CheckSyntax(ReadOnlySpan<byte> body)
+    private static void CheckSyntax(ReadOnlyMemory<byte> body, WireContentType codec)
     {
+        if (codec == WireContentType.AwsCbor11)
+        {
+            if (!AwsCborCodec.IsWellFormed(body))
+            {
+                throw new SerializationException(null);
+            }
+
+            return;
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(body);
+            var reader = new Utf8JsonReader(body.Span);
             while (reader.Read())
             {
             }
@@ -252,6 +266,9 @@ public sealed class KinesisService
             throw new SerializationException(null);
         }
     }
+
+    private static ApiResponse Error(WireContentType codec, string requestId, int status, string type, string? message) =>
+        codec == WireContentType.AwsCbor11 ? CborError(requestId, status, type, message) : JsonError(requestId, status, type, message);
 
     private static ApiResponse JsonError(string requestId, int status, string type, string? message)
     {

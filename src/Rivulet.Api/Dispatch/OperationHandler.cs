@@ -1,6 +1,8 @@
 using Rivulet.Api.Operations;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Buffers;
+using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Model;
 using Rivulet.Protocol.Validation;
 
@@ -12,13 +14,30 @@ namespace Rivulet.Api.Dispatch;
 /// </summary>
 internal abstract class OperationHandler
 {
-    /// <summary>Reads the input; throws <see cref="Protocol.Errors.SerializationException"/> on bad JSON or types.</summary>
-    public abstract object Parse(ReadOnlySpan<byte> body);
+    /// <summary>Reads the input in the request's codec; throws <see cref="Protocol.Errors.SerializationException"/> on a bad body or types.</summary>
+    public abstract object Parse(ReadOnlyMemory<byte> body, WireContentType codec);
 
     public abstract void Validate(object input, ValidationErrors errors);
 
-    /// <summary>Runs the operation and writes its output, if it has one, as JSON; returns whether it wrote a body.</summary>
-    public abstract ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, CancellationToken cancellationToken);
+    /// <summary>Runs the operation and writes its output, if it has one, in the request's codec; returns whether it wrote a body.</summary>
+    public abstract ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken);
+
+    protected static T Read<T>(ReadOnlyMemory<byte> body, WireContentType codec)
+        where T : IWireShape<T> =>
+        codec == WireContentType.AwsCbor11 ? AwsCborCodec.Read<T>(body) : AwsJsonCodec.Read<T>(body.Span);
+
+    protected static void Write<T>(PooledBufferWriter output, T value, WireContentType codec)
+        where T : IWireShape<T>
+    {
+        if (codec == WireContentType.AwsCbor11)
+        {
+            AwsCborCodec.Write(output, value);
+        }
+        else
+        {
+            AwsJsonCodec.Write(output, value);
+        }
+    }
 }
 
 internal sealed class OperationHandler<TInput, TOutput> : OperationHandler
@@ -29,14 +48,14 @@ internal sealed class OperationHandler<TInput, TOutput> : OperationHandler
 
     public OperationHandler(IOperation<TInput, TOutput> operation) => _operation = operation;
 
-    public override object Parse(ReadOnlySpan<byte> body) => AwsJsonCodec.Read<TInput>(body);
+    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
 
     public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
 
-    public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, CancellationToken cancellationToken)
+    public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken)
     {
         var result = await _operation.ExecuteAsync(context, (TInput)input, cancellationToken).ConfigureAwait(false);
-        AwsJsonCodec.Write(output, result);
+        Write(output, result, codec);
         return true;
     }
 }
@@ -48,11 +67,11 @@ internal sealed class OperationHandler<TInput> : OperationHandler
 
     public OperationHandler(IOperation<TInput> operation) => _operation = operation;
 
-    public override object Parse(ReadOnlySpan<byte> body) => AwsJsonCodec.Read<TInput>(body);
+    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
 
     public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
 
-    public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, CancellationToken cancellationToken)
+    public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken)
     {
         await _operation.ExecuteAsync(context, (TInput)input, cancellationToken).ConfigureAwait(false);
         return false;

@@ -217,7 +217,7 @@ internal static class AwsJsonValues
         return (long)decimal.Truncate(milliseconds);
     }
 
-    private static bool ParseBooleanText(string text)
+    internal static bool ParseBooleanText(string text)
     {
         if (text.Equals("true", StringComparison.OrdinalIgnoreCase)
             || text.Equals("yes", StringComparison.OrdinalIgnoreCase)

@@ -1,3 +1,4 @@
+using System.Formats.Cbor;
 using System.Text.Json;
 using Rivulet.Protocol.Validation;
 
@@ -15,6 +16,12 @@ public interface IWireShape<TSelf>
 
     /// <summary>Writes the shape as a JSON object, omitting absent members.</summary>
     void WriteJson(Utf8JsonWriter writer);
+
+    /// <summary>Reads the shape from a CBOR map positioned at its start; type mismatches throw as in <see cref="ReadJson"/>.</summary>
+    static abstract TSelf ReadCbor(CborReader reader);
+
+    /// <summary>Writes the shape as a definite-length CBOR map, omitting absent members.</summary>
+    void WriteCbor(CborWriter writer);
 
     /// <summary>
     /// Adds the model's constraint violations (required, length, pattern, range, enum) in AWS's order.

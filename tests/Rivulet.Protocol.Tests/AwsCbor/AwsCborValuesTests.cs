@@ -66,6 +66,24 @@ public sealed class AwsCborValuesTests
         Assert.Equal(expected, AwsCborValues.ReadLong(Reader(hex)));
     }
 
+    [Theory]
+    [InlineData("1B 00 00 00 01 00 00 00 00", int.MaxValue)]
+    [InlineData("3B 00 00 00 01 00 00 00 00", int.MinValue)]
+    [InlineData("FB 7F F0 00 00 00 00 00 00", int.MaxValue)] // +infinity
+    [InlineData("FB 40 09 1E B8 51 EB 85 1F", 3)] // 3.14
+    public void Integers_beyond_the_range_saturate_and_fractions_truncate_as_in_JSON(string hex, int expected)
+    {
+        Assert.Equal(expected, AwsCborValues.ReadInteger(Reader(hex)));
+    }
+
+    [Fact]
+    public void Longs_beyond_64_bits_saturate()
+    {
+        Assert.Equal(long.MaxValue, AwsCborValues.ReadLong(Reader("1B FF FF FF FF FF FF FF FF")));
+        Assert.Equal(long.MinValue, AwsCborValues.ReadLong(Reader("3B FF FF FF FF FF FF FF FF")));
+        Assert.Equal(long.MinValue, AwsCborValues.ReadLong(Reader("3B 7F FF FF FF FF FF FF FF")));
+    }
+
     [Fact]
     public void Null_reads_as_absent()
     {
@@ -82,7 +100,7 @@ public sealed class AwsCborValuesTests
     {
         Assert.Equal("class java.lang.String can not be converted to a Blob", Assert.Throws<SerializationException>(() => AwsCborValues.ReadBlob(Reader("61 41"))).AwsMessage);
         Assert.Equal("class java.lang.Boolean can not be converted to an String", Assert.Throws<SerializationException>(() => AwsCborValues.ReadString(Reader("F5"))).AwsMessage);
-        Assert.Equal("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Integer", Assert.Throws<SerializationException>(() => AwsCborValues.ReadInteger(Reader("1B 00 00 00 01 00 00 00 00"))).AwsMessage);
+        Assert.Equal("class java.lang.String can not be converted to an Integer", Assert.Throws<SerializationException>(() => AwsCborValues.ReadInteger(Reader("61 31"))).AwsMessage);
         Assert.Equal("Start of list found where not expected", Assert.Throws<SerializationException>(() => AwsCborValues.ReadLong(Reader("80"))).AwsMessage);
     }
 }

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -183,6 +185,154 @@ public sealed partial class ChannelDescription : IWireShape<ChannelDescription>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ChannelDescription ReadCbor(CborReader reader)
+    {
+        var result = new ChannelDescription();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelName"u8))
+            {
+                result.ChannelName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelARN"u8))
+            {
+                result.ChannelARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelId"u8))
+            {
+                result.ChannelId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelStatus"u8))
+            {
+                result.ChannelStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelStatusReason"u8))
+            {
+                result.ChannelStatusReason = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelCreationTimestamp"u8))
+            {
+                result.ChannelCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("ServiceExecutionRoleARN"u8))
+            {
+                result.ServiceExecutionRoleARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamConfigurationList"u8))
+            {
+                result.StreamConfigurationList = AwsCborValues.ReadStructureList<ChannelStreamDescription>(reader);
+            }
+            else if (name.SequenceEqual("S3DestinationConfiguration"u8))
+            {
+                result.S3DestinationConfiguration = AwsCborValues.ReadStructure<S3DestinationDescription>(reader);
+            }
+            else if (name.SequenceEqual("S3TablesDestinationConfiguration"u8))
+            {
+                result.S3TablesDestinationConfiguration = AwsCborValues.ReadStructure<S3TablesDestinationDescription>(reader);
+            }
+            else if (name.SequenceEqual("EncryptionConfiguration"u8))
+            {
+                result.EncryptionConfiguration = AwsCborValues.ReadStructure<ChannelEncryptionConfiguration>(reader);
+            }
+            else if (name.SequenceEqual("LoggingConfiguration"u8))
+            {
+                result.LoggingConfiguration = AwsCborValues.ReadStructure<ChannelLoggingConfiguration>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelName is null ? 0 : 1) + (ChannelARN is null ? 0 : 1) + (ChannelId is null ? 0 : 1) + (ChannelStatus is null ? 0 : 1) + (ChannelStatusReason is null ? 0 : 1) + (ChannelCreationTimestamp is null ? 0 : 1) + (ServiceExecutionRoleARN is null ? 0 : 1) + (StreamConfigurationList is null ? 0 : 1) + (S3DestinationConfiguration is null ? 0 : 1) + (S3TablesDestinationConfiguration is null ? 0 : 1) + (EncryptionConfiguration is null ? 0 : 1) + (LoggingConfiguration is null ? 0 : 1));
+        if (ChannelName is not null)
+        {
+            writer.WriteTextString("ChannelName");
+            writer.WriteTextString(ChannelName);
+        }
+
+        if (ChannelARN is not null)
+        {
+            writer.WriteTextString("ChannelARN");
+            writer.WriteTextString(ChannelARN);
+        }
+
+        if (ChannelId is not null)
+        {
+            writer.WriteTextString("ChannelId");
+            writer.WriteTextString(ChannelId);
+        }
+
+        if (ChannelStatus is not null)
+        {
+            writer.WriteTextString("ChannelStatus");
+            writer.WriteTextString(ChannelStatus);
+        }
+
+        if (ChannelStatusReason is not null)
+        {
+            writer.WriteTextString("ChannelStatusReason");
+            writer.WriteTextString(ChannelStatusReason);
+        }
+
+        if (ChannelCreationTimestamp is not null)
+        {
+            writer.WriteTextString("ChannelCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, ChannelCreationTimestamp.Value);
+        }
+
+        if (ServiceExecutionRoleARN is not null)
+        {
+            writer.WriteTextString("ServiceExecutionRoleARN");
+            writer.WriteTextString(ServiceExecutionRoleARN);
+        }
+
+        if (StreamConfigurationList is not null)
+        {
+            writer.WriteTextString("StreamConfigurationList");
+            writer.WriteStartArray(StreamConfigurationList.Count);
+            foreach (var item in StreamConfigurationList)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (S3DestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3DestinationConfiguration");
+            S3DestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (S3TablesDestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3TablesDestinationConfiguration");
+            S3TablesDestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (EncryptionConfiguration is not null)
+        {
+            writer.WriteTextString("EncryptionConfiguration");
+            EncryptionConfiguration.WriteCbor(writer);
+        }
+
+        if (LoggingConfiguration is not null)
+        {
+            writer.WriteTextString("LoggingConfiguration");
+            LoggingConfiguration.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

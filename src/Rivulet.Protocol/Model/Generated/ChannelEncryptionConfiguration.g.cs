@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class ChannelEncryptionConfiguration : IWireShape<ChannelE
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ChannelEncryptionConfiguration ReadCbor(CborReader reader)
+    {
+        var result = new ChannelEncryptionConfiguration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("KeyId"u8))
+            {
+                result.KeyId = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((EncryptionType is null ? 0 : 1) + (KeyId is null ? 0 : 1));
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        if (KeyId is not null)
+        {
+            writer.WriteTextString("KeyId");
+            writer.WriteTextString(KeyId);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

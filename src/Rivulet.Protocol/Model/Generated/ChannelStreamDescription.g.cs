@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -66,6 +68,58 @@ public sealed partial class ChannelStreamDescription : IWireShape<ChannelStreamD
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ChannelStreamDescription ReadCbor(CborReader reader)
+    {
+        var result = new ChannelStreamDescription();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamCreationTimestamp"u8))
+            {
+                result.StreamCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("RecordConfiguration"u8))
+            {
+                result.RecordConfiguration = AwsCborValues.ReadStructure<RecordConfiguration>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (StreamCreationTimestamp is null ? 0 : 1) + (RecordConfiguration is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamCreationTimestamp is not null)
+        {
+            writer.WriteTextString("StreamCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, StreamCreationTimestamp.Value);
+        }
+
+        if (RecordConfiguration is not null)
+        {
+            writer.WriteTextString("RecordConfiguration");
+            RecordConfiguration.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -131,6 +133,114 @@ public sealed partial class ChannelSummary : IWireShape<ChannelSummary>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ChannelSummary ReadCbor(CborReader reader)
+    {
+        var result = new ChannelSummary();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelName"u8))
+            {
+                result.ChannelName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelARN"u8))
+            {
+                result.ChannelARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelId"u8))
+            {
+                result.ChannelId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelStatus"u8))
+            {
+                result.ChannelStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelStatusReason"u8))
+            {
+                result.ChannelStatusReason = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ChannelCreationTimestamp"u8))
+            {
+                result.ChannelCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("ChannelDestinationType"u8))
+            {
+                result.ChannelDestinationType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Streams"u8))
+            {
+                result.Streams = AwsCborValues.ReadStructureList<ChannelStreamIdentifier>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelName is null ? 0 : 1) + (ChannelARN is null ? 0 : 1) + (ChannelId is null ? 0 : 1) + (ChannelStatus is null ? 0 : 1) + (ChannelStatusReason is null ? 0 : 1) + (ChannelCreationTimestamp is null ? 0 : 1) + (ChannelDestinationType is null ? 0 : 1) + (Streams is null ? 0 : 1));
+        if (ChannelName is not null)
+        {
+            writer.WriteTextString("ChannelName");
+            writer.WriteTextString(ChannelName);
+        }
+
+        if (ChannelARN is not null)
+        {
+            writer.WriteTextString("ChannelARN");
+            writer.WriteTextString(ChannelARN);
+        }
+
+        if (ChannelId is not null)
+        {
+            writer.WriteTextString("ChannelId");
+            writer.WriteTextString(ChannelId);
+        }
+
+        if (ChannelStatus is not null)
+        {
+            writer.WriteTextString("ChannelStatus");
+            writer.WriteTextString(ChannelStatus);
+        }
+
+        if (ChannelStatusReason is not null)
+        {
+            writer.WriteTextString("ChannelStatusReason");
+            writer.WriteTextString(ChannelStatusReason);
+        }
+
+        if (ChannelCreationTimestamp is not null)
+        {
+            writer.WriteTextString("ChannelCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, ChannelCreationTimestamp.Value);
+        }
+
+        if (ChannelDestinationType is not null)
+        {
+            writer.WriteTextString("ChannelDestinationType");
+            writer.WriteTextString(ChannelDestinationType);
+        }
+
+        if (Streams is not null)
+        {
+            writer.WriteTextString("Streams");
+            writer.WriteStartArray(Streams.Count);
+            foreach (var item in Streams)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -71,6 +73,64 @@ public sealed partial class ChildShard : IWireShape<ChildShard>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ChildShard ReadCbor(CborReader reader)
+    {
+        var result = new ChildShard();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ParentShards"u8))
+            {
+                result.ParentShards = AwsCborValues.ReadStringList(reader);
+            }
+            else if (name.SequenceEqual("HashKeyRange"u8))
+            {
+                result.HashKeyRange = AwsCborValues.ReadStructure<HashKeyRange>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardId is null ? 0 : 1) + (ParentShards is null ? 0 : 1) + (HashKeyRange is null ? 0 : 1));
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (ParentShards is not null)
+        {
+            writer.WriteTextString("ParentShards");
+            writer.WriteStartArray(ParentShards.Count);
+            foreach (var item in ParentShards)
+            {
+                writer.WriteTextString(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (HashKeyRange is not null)
+        {
+            writer.WriteTextString("HashKeyRange");
+            HashKeyRange.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

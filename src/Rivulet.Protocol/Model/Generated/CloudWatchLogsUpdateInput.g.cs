@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class CloudWatchLogsUpdateInput : IWireShape<CloudWatchLog
         }
 
         writer.WriteEndObject();
+    }
+
+    public static CloudWatchLogsUpdateInput ReadCbor(CborReader reader)
+    {
+        var result = new CloudWatchLogsUpdateInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Enabled"u8))
+            {
+                result.Enabled = AwsCborValues.ReadBoolean(reader);
+            }
+            else if (name.SequenceEqual("LogGroupName"u8))
+            {
+                result.LogGroupName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("LogStreamName"u8))
+            {
+                result.LogStreamName = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Enabled is null ? 0 : 1) + (LogGroupName is null ? 0 : 1) + (LogStreamName is null ? 0 : 1));
+        if (Enabled is not null)
+        {
+            writer.WriteTextString("Enabled");
+            writer.WriteBoolean(Enabled.Value);
+        }
+
+        if (LogGroupName is not null)
+        {
+            writer.WriteTextString("LogGroupName");
+            writer.WriteTextString(LogGroupName);
+        }
+
+        if (LogStreamName is not null)
+        {
+            writer.WriteTextString("LogStreamName");
+            writer.WriteTextString(LogStreamName);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -89,6 +91,78 @@ public sealed partial class ConsumerDescription : IWireShape<ConsumerDescription
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ConsumerDescription ReadCbor(CborReader reader)
+    {
+        var result = new ConsumerDescription();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ConsumerName"u8))
+            {
+                result.ConsumerName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ConsumerARN"u8))
+            {
+                result.ConsumerARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ConsumerStatus"u8))
+            {
+                result.ConsumerStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ConsumerCreationTimestamp"u8))
+            {
+                result.ConsumerCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ConsumerName is null ? 0 : 1) + (ConsumerARN is null ? 0 : 1) + (ConsumerStatus is null ? 0 : 1) + (ConsumerCreationTimestamp is null ? 0 : 1) + (StreamARN is null ? 0 : 1));
+        if (ConsumerName is not null)
+        {
+            writer.WriteTextString("ConsumerName");
+            writer.WriteTextString(ConsumerName);
+        }
+
+        if (ConsumerARN is not null)
+        {
+            writer.WriteTextString("ConsumerARN");
+            writer.WriteTextString(ConsumerARN);
+        }
+
+        if (ConsumerStatus is not null)
+        {
+            writer.WriteTextString("ConsumerStatus");
+            writer.WriteTextString(ConsumerStatus);
+        }
+
+        if (ConsumerCreationTimestamp is not null)
+        {
+            writer.WriteTextString("ConsumerCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, ConsumerCreationTimestamp.Value);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -140,6 +142,121 @@ public sealed partial class CreateChannelInput : IWireShape<CreateChannelInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static CreateChannelInput ReadCbor(CborReader reader)
+    {
+        var result = new CreateChannelInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelName"u8))
+            {
+                result.ChannelName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ServiceExecutionRoleARN"u8))
+            {
+                result.ServiceExecutionRoleARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamConfigurationList"u8))
+            {
+                result.StreamConfigurationList = AwsCborValues.ReadStructureList<ChannelStreamConfiguration>(reader);
+            }
+            else if (name.SequenceEqual("S3DestinationConfiguration"u8))
+            {
+                result.S3DestinationConfiguration = AwsCborValues.ReadStructure<S3DestinationConfiguration>(reader);
+            }
+            else if (name.SequenceEqual("S3TablesDestinationConfiguration"u8))
+            {
+                result.S3TablesDestinationConfiguration = AwsCborValues.ReadStructure<S3TablesDestinationConfiguration>(reader);
+            }
+            else if (name.SequenceEqual("EncryptionConfiguration"u8))
+            {
+                result.EncryptionConfiguration = AwsCborValues.ReadStructure<ChannelEncryptionConfiguration>(reader);
+            }
+            else if (name.SequenceEqual("Tags"u8))
+            {
+                result.Tags = AwsCborValues.ReadStringMap(reader);
+            }
+            else if (name.SequenceEqual("LoggingConfiguration"u8))
+            {
+                result.LoggingConfiguration = AwsCborValues.ReadStructure<ChannelLoggingConfiguration>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelName is null ? 0 : 1) + (ServiceExecutionRoleARN is null ? 0 : 1) + (StreamConfigurationList is null ? 0 : 1) + (S3DestinationConfiguration is null ? 0 : 1) + (S3TablesDestinationConfiguration is null ? 0 : 1) + (EncryptionConfiguration is null ? 0 : 1) + (Tags is null ? 0 : 1) + (LoggingConfiguration is null ? 0 : 1));
+        if (ChannelName is not null)
+        {
+            writer.WriteTextString("ChannelName");
+            writer.WriteTextString(ChannelName);
+        }
+
+        if (ServiceExecutionRoleARN is not null)
+        {
+            writer.WriteTextString("ServiceExecutionRoleARN");
+            writer.WriteTextString(ServiceExecutionRoleARN);
+        }
+
+        if (StreamConfigurationList is not null)
+        {
+            writer.WriteTextString("StreamConfigurationList");
+            writer.WriteStartArray(StreamConfigurationList.Count);
+            foreach (var item in StreamConfigurationList)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (S3DestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3DestinationConfiguration");
+            S3DestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (S3TablesDestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3TablesDestinationConfiguration");
+            S3TablesDestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (EncryptionConfiguration is not null)
+        {
+            writer.WriteTextString("EncryptionConfiguration");
+            EncryptionConfiguration.WriteCbor(writer);
+        }
+
+        if (Tags is not null)
+        {
+            writer.WriteTextString("Tags");
+            writer.WriteStartMap(Tags.Count);
+            foreach (var entry in Tags)
+            {
+                writer.WriteTextString(entry.Key);
+                writer.WriteTextString(entry.Value);
+            }
+
+            writer.WriteEndMap();
+        }
+
+        if (LoggingConfiguration is not null)
+        {
+            writer.WriteTextString("LoggingConfiguration");
+            LoggingConfiguration.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

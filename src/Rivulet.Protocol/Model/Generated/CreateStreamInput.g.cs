@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -119,6 +121,105 @@ public sealed partial class CreateStreamInput : IWireShape<CreateStreamInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static CreateStreamInput ReadCbor(CborReader reader)
+    {
+        var result = new CreateStreamInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ShardCount"u8))
+            {
+                result.ShardCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamModeDetails"u8))
+            {
+                result.StreamModeDetails = AwsCborValues.ReadStructure<StreamModeDetails>(reader);
+            }
+            else if (name.SequenceEqual("Tags"u8))
+            {
+                result.Tags = AwsCborValues.ReadStringMap(reader);
+            }
+            else if (name.SequenceEqual("WarmThroughputMiBps"u8))
+            {
+                result.WarmThroughputMiBps = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("MaxRecordSizeInKiB"u8))
+            {
+                result.MaxRecordSizeInKiB = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("RecordDistributionStrategy"u8))
+            {
+                result.RecordDistributionStrategy = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (ShardCount is null ? 0 : 1) + (StreamModeDetails is null ? 0 : 1) + (Tags is null ? 0 : 1) + (WarmThroughputMiBps is null ? 0 : 1) + (MaxRecordSizeInKiB is null ? 0 : 1) + (RecordDistributionStrategy is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (ShardCount is not null)
+        {
+            writer.WriteTextString("ShardCount");
+            writer.WriteInt32(ShardCount.Value);
+        }
+
+        if (StreamModeDetails is not null)
+        {
+            writer.WriteTextString("StreamModeDetails");
+            StreamModeDetails.WriteCbor(writer);
+        }
+
+        if (Tags is not null)
+        {
+            writer.WriteTextString("Tags");
+            writer.WriteStartMap(Tags.Count);
+            foreach (var entry in Tags)
+            {
+                writer.WriteTextString(entry.Key);
+                writer.WriteTextString(entry.Value);
+            }
+
+            writer.WriteEndMap();
+        }
+
+        if (WarmThroughputMiBps is not null)
+        {
+            writer.WriteTextString("WarmThroughputMiBps");
+            writer.WriteInt32(WarmThroughputMiBps.Value);
+        }
+
+        if (MaxRecordSizeInKiB is not null)
+        {
+            writer.WriteTextString("MaxRecordSizeInKiB");
+            writer.WriteInt32(MaxRecordSizeInKiB.Value);
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            writer.WriteTextString("RecordDistributionStrategy");
+            writer.WriteTextString(RecordDistributionStrategy);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class DeadLetterQueueS3Configuration : IWireShape<DeadLett
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DeadLetterQueueS3Configuration ReadCbor(CborReader reader)
+    {
+        var result = new DeadLetterQueueS3Configuration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("BucketARN"u8))
+            {
+                result.BucketARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ExpectedBucketOwner"u8))
+            {
+                result.ExpectedBucketOwner = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ErrorOutputPrefix"u8))
+            {
+                result.ErrorOutputPrefix = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((BucketARN is null ? 0 : 1) + (ExpectedBucketOwner is null ? 0 : 1) + (ErrorOutputPrefix is null ? 0 : 1));
+        if (BucketARN is not null)
+        {
+            writer.WriteTextString("BucketARN");
+            writer.WriteTextString(BucketARN);
+        }
+
+        if (ExpectedBucketOwner is not null)
+        {
+            writer.WriteTextString("ExpectedBucketOwner");
+            writer.WriteTextString(ExpectedBucketOwner);
+        }
+
+        if (ErrorOutputPrefix is not null)
+        {
+            writer.WriteTextString("ErrorOutputPrefix");
+            writer.WriteTextString(ErrorOutputPrefix);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

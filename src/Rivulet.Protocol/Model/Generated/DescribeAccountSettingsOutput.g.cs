@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -41,6 +43,38 @@ public sealed partial class DescribeAccountSettingsOutput : IWireShape<DescribeA
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeAccountSettingsOutput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeAccountSettingsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("MinimumThroughputBillingCommitment"u8))
+            {
+                result.MinimumThroughputBillingCommitment = AwsCborValues.ReadStructure<MinimumThroughputBillingCommitmentOutput>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((MinimumThroughputBillingCommitment is null ? 0 : 1));
+        if (MinimumThroughputBillingCommitment is not null)
+        {
+            writer.WriteTextString("MinimumThroughputBillingCommitment");
+            MinimumThroughputBillingCommitment.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -40,6 +42,38 @@ public sealed partial class DescribeChannelInput : IWireShape<DescribeChannelInp
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeChannelInput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeChannelInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelARN"u8))
+            {
+                result.ChannelARN = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelARN is null ? 0 : 1));
+        if (ChannelARN is not null)
+        {
+            writer.WriteTextString("ChannelARN");
+            writer.WriteTextString(ChannelARN);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

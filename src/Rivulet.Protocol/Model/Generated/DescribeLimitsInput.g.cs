@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.Validation;
 
 namespace Rivulet.Protocol.Model;
@@ -24,6 +26,25 @@ public sealed partial class DescribeLimitsInput : IWireShape<DescribeLimitsInput
     {
         writer.WriteStartObject();
         writer.WriteEndObject();
+    }
+
+    public static DescribeLimitsInput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeLimitsInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            reader.SkipValue();
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap(0);
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -100,6 +102,88 @@ public sealed partial class DescribeLimitsOutput : IWireShape<DescribeLimitsOutp
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeLimitsOutput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeLimitsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardLimit"u8))
+            {
+                result.ShardLimit = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("OpenShardCount"u8))
+            {
+                result.OpenShardCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("OnDemandStreamCount"u8))
+            {
+                result.OnDemandStreamCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("OnDemandStreamCountLimit"u8))
+            {
+                result.OnDemandStreamCountLimit = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("ChannelCount"u8))
+            {
+                result.ChannelCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("ChannelCountLimit"u8))
+            {
+                result.ChannelCountLimit = AwsCborValues.ReadInteger(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardLimit is null ? 0 : 1) + (OpenShardCount is null ? 0 : 1) + (OnDemandStreamCount is null ? 0 : 1) + (OnDemandStreamCountLimit is null ? 0 : 1) + (ChannelCount is null ? 0 : 1) + (ChannelCountLimit is null ? 0 : 1));
+        if (ShardLimit is not null)
+        {
+            writer.WriteTextString("ShardLimit");
+            writer.WriteInt32(ShardLimit.Value);
+        }
+
+        if (OpenShardCount is not null)
+        {
+            writer.WriteTextString("OpenShardCount");
+            writer.WriteInt32(OpenShardCount.Value);
+        }
+
+        if (OnDemandStreamCount is not null)
+        {
+            writer.WriteTextString("OnDemandStreamCount");
+            writer.WriteInt32(OnDemandStreamCount.Value);
+        }
+
+        if (OnDemandStreamCountLimit is not null)
+        {
+            writer.WriteTextString("OnDemandStreamCountLimit");
+            writer.WriteInt32(OnDemandStreamCountLimit.Value);
+        }
+
+        if (ChannelCount is not null)
+        {
+            writer.WriteTextString("ChannelCount");
+            writer.WriteInt32(ChannelCount.Value);
+        }
+
+        if (ChannelCountLimit is not null)
+        {
+            writer.WriteTextString("ChannelCountLimit");
+            writer.WriteInt32(ChannelCountLimit.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

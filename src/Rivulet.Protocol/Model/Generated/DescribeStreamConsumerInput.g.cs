@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -76,6 +78,68 @@ public sealed partial class DescribeStreamConsumerInput : IWireShape<DescribeStr
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeStreamConsumerInput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeStreamConsumerInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ConsumerName"u8))
+            {
+                result.ConsumerName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ConsumerARN"u8))
+            {
+                result.ConsumerARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (ConsumerName is null ? 0 : 1) + (ConsumerARN is null ? 0 : 1) + (StreamId is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (ConsumerName is not null)
+        {
+            writer.WriteTextString("ConsumerName");
+            writer.WriteTextString(ConsumerName);
+        }
+
+        if (ConsumerARN is not null)
+        {
+            writer.WriteTextString("ConsumerARN");
+            writer.WriteTextString(ConsumerARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -41,6 +43,38 @@ public sealed partial class DescribeStreamConsumerOutput : IWireShape<DescribeSt
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeStreamConsumerOutput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeStreamConsumerOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ConsumerDescription"u8))
+            {
+                result.ConsumerDescription = AwsCborValues.ReadStructure<ConsumerDescription>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ConsumerDescription is null ? 0 : 1));
+        if (ConsumerDescription is not null)
+        {
+            writer.WriteTextString("ConsumerDescription");
+            ConsumerDescription.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

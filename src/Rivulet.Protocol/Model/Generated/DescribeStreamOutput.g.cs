@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -41,6 +43,38 @@ public sealed partial class DescribeStreamOutput : IWireShape<DescribeStreamOutp
         }
 
         writer.WriteEndObject();
+    }
+
+    public static DescribeStreamOutput ReadCbor(CborReader reader)
+    {
+        var result = new DescribeStreamOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamDescription"u8))
+            {
+                result.StreamDescription = AwsCborValues.ReadStructure<StreamDescription>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamDescription is null ? 0 : 1));
+        if (StreamDescription is not null)
+        {
+            writer.WriteTextString("StreamDescription");
+            StreamDescription.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

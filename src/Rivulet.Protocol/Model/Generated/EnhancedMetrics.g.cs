@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -46,6 +48,44 @@ public sealed partial class EnhancedMetrics : IWireShape<EnhancedMetrics>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static EnhancedMetrics ReadCbor(CborReader reader)
+    {
+        var result = new EnhancedMetrics();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardLevelMetrics"u8))
+            {
+                result.ShardLevelMetrics = AwsCborValues.ReadStringList(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardLevelMetrics is null ? 0 : 1));
+        if (ShardLevelMetrics is not null)
+        {
+            writer.WriteTextString("ShardLevelMetrics");
+            writer.WriteStartArray(ShardLevelMetrics.Count);
+            foreach (var item in ShardLevelMetrics)
+            {
+                writer.WriteTextString(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -88,6 +90,80 @@ public sealed partial class EnhancedMonitoringOutput : IWireShape<EnhancedMonito
         }
 
         writer.WriteEndObject();
+    }
+
+    public static EnhancedMonitoringOutput ReadCbor(CborReader reader)
+    {
+        var result = new EnhancedMonitoringOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("CurrentShardLevelMetrics"u8))
+            {
+                result.CurrentShardLevelMetrics = AwsCborValues.ReadStringList(reader);
+            }
+            else if (name.SequenceEqual("DesiredShardLevelMetrics"u8))
+            {
+                result.DesiredShardLevelMetrics = AwsCborValues.ReadStringList(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (CurrentShardLevelMetrics is null ? 0 : 1) + (DesiredShardLevelMetrics is null ? 0 : 1) + (StreamARN is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (CurrentShardLevelMetrics is not null)
+        {
+            writer.WriteTextString("CurrentShardLevelMetrics");
+            writer.WriteStartArray(CurrentShardLevelMetrics.Count);
+            foreach (var item in CurrentShardLevelMetrics)
+            {
+                writer.WriteTextString(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (DesiredShardLevelMetrics is not null)
+        {
+            writer.WriteTextString("DesiredShardLevelMetrics");
+            writer.WriteStartArray(DesiredShardLevelMetrics.Count);
+            foreach (var item in DesiredShardLevelMetrics)
+            {
+                writer.WriteTextString(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

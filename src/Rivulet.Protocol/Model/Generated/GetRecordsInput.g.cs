@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -88,6 +90,78 @@ public sealed partial class GetRecordsInput : IWireShape<GetRecordsInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static GetRecordsInput ReadCbor(CborReader reader)
+    {
+        var result = new GetRecordsInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardIterator"u8))
+            {
+                result.ShardIterator = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Limit"u8))
+            {
+                result.Limit = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("DryRun"u8))
+            {
+                result.DryRun = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardIterator is null ? 0 : 1) + (Limit is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (DryRun is null ? 0 : 1));
+        if (ShardIterator is not null)
+        {
+            writer.WriteTextString("ShardIterator");
+            writer.WriteTextString(ShardIterator);
+        }
+
+        if (Limit is not null)
+        {
+            writer.WriteTextString("Limit");
+            writer.WriteInt32(Limit.Value);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteTextString("DryRun");
+            writer.WriteBoolean(DryRun.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -88,6 +90,80 @@ public sealed partial class GetRecordsOutput : IWireShape<GetRecordsOutput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static GetRecordsOutput ReadCbor(CborReader reader)
+    {
+        var result = new GetRecordsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Records"u8))
+            {
+                result.Records = AwsCborValues.ReadStructureList<Record>(reader);
+            }
+            else if (name.SequenceEqual("NextShardIterator"u8))
+            {
+                result.NextShardIterator = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("MillisBehindLatest"u8))
+            {
+                result.MillisBehindLatest = AwsCborValues.ReadLong(reader);
+            }
+            else if (name.SequenceEqual("ChildShards"u8))
+            {
+                result.ChildShards = AwsCborValues.ReadStructureList<ChildShard>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Records is null ? 0 : 1) + (NextShardIterator is null ? 0 : 1) + (MillisBehindLatest is null ? 0 : 1) + (ChildShards is null ? 0 : 1));
+        if (Records is not null)
+        {
+            writer.WriteTextString("Records");
+            writer.WriteStartArray(Records.Count);
+            foreach (var item in Records)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (NextShardIterator is not null)
+        {
+            writer.WriteTextString("NextShardIterator");
+            writer.WriteTextString(NextShardIterator);
+        }
+
+        if (MillisBehindLatest is not null)
+        {
+            writer.WriteTextString("MillisBehindLatest");
+            writer.WriteInt64(MillisBehindLatest.Value);
+        }
+
+        if (ChildShards is not null)
+        {
+            writer.WriteTextString("ChildShards");
+            writer.WriteStartArray(ChildShards.Count);
+            foreach (var item in ChildShards)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

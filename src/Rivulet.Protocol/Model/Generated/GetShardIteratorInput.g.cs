@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -125,6 +127,108 @@ public sealed partial class GetShardIteratorInput : IWireShape<GetShardIteratorI
         }
 
         writer.WriteEndObject();
+    }
+
+    public static GetShardIteratorInput ReadCbor(CborReader reader)
+    {
+        var result = new GetShardIteratorInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ShardIteratorType"u8))
+            {
+                result.ShardIteratorType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StartingSequenceNumber"u8))
+            {
+                result.StartingSequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Timestamp"u8))
+            {
+                result.Timestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("DryRun"u8))
+            {
+                result.DryRun = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (ShardId is null ? 0 : 1) + (ShardIteratorType is null ? 0 : 1) + (StartingSequenceNumber is null ? 0 : 1) + (Timestamp is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (DryRun is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (ShardIteratorType is not null)
+        {
+            writer.WriteTextString("ShardIteratorType");
+            writer.WriteTextString(ShardIteratorType);
+        }
+
+        if (StartingSequenceNumber is not null)
+        {
+            writer.WriteTextString("StartingSequenceNumber");
+            writer.WriteTextString(StartingSequenceNumber);
+        }
+
+        if (Timestamp is not null)
+        {
+            writer.WriteTextString("Timestamp");
+            AwsCborValues.WriteTimestamp(writer, Timestamp.Value);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteTextString("DryRun");
+            writer.WriteBoolean(DryRun.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -40,6 +42,38 @@ public sealed partial class GetShardIteratorOutput : IWireShape<GetShardIterator
         }
 
         writer.WriteEndObject();
+    }
+
+    public static GetShardIteratorOutput ReadCbor(CborReader reader)
+    {
+        var result = new GetShardIteratorOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardIterator"u8))
+            {
+                result.ShardIterator = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardIterator is null ? 0 : 1));
+        if (ShardIterator is not null)
+        {
+            writer.WriteTextString("ShardIterator");
+            writer.WriteTextString(ShardIterator);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

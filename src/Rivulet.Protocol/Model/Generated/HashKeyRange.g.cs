@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class HashKeyRange : IWireShape<HashKeyRange>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static HashKeyRange ReadCbor(CborReader reader)
+    {
+        var result = new HashKeyRange();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StartingHashKey"u8))
+            {
+                result.StartingHashKey = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("EndingHashKey"u8))
+            {
+                result.EndingHashKey = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StartingHashKey is null ? 0 : 1) + (EndingHashKey is null ? 0 : 1));
+        if (StartingHashKey is not null)
+        {
+            writer.WriteTextString("StartingHashKey");
+            writer.WriteTextString(StartingHashKey);
+        }
+
+        if (EndingHashKey is not null)
+        {
+            writer.WriteTextString("EndingHashKey");
+            writer.WriteTextString(EndingHashKey);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -70,6 +72,64 @@ public sealed partial class ListChannelsInput : IWireShape<ListChannelsInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListChannelsInput ReadCbor(CborReader reader)
+    {
+        var result = new ListChannelsInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamFilter"u8))
+            {
+                result.StreamFilter = AwsCborValues.ReadStructureList<StreamFilter>(reader);
+            }
+            else if (name.SequenceEqual("MaxResults"u8))
+            {
+                result.MaxResults = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamFilter is null ? 0 : 1) + (MaxResults is null ? 0 : 1) + (NextToken is null ? 0 : 1));
+        if (StreamFilter is not null)
+        {
+            writer.WriteTextString("StreamFilter");
+            writer.WriteStartArray(StreamFilter.Count);
+            foreach (var item in StreamFilter)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (MaxResults is not null)
+        {
+            writer.WriteTextString("MaxResults");
+            writer.WriteInt32(MaxResults.Value);
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

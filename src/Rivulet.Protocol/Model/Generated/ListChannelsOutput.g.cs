@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -58,6 +60,54 @@ public sealed partial class ListChannelsOutput : IWireShape<ListChannelsOutput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListChannelsOutput ReadCbor(CborReader reader)
+    {
+        var result = new ListChannelsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelSummaries"u8))
+            {
+                result.ChannelSummaries = AwsCborValues.ReadStructureList<ChannelSummary>(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelSummaries is null ? 0 : 1) + (NextToken is null ? 0 : 1));
+        if (ChannelSummaries is not null)
+        {
+            writer.WriteTextString("ChannelSummaries");
+            writer.WriteStartArray(ChannelSummaries.Count);
+            foreach (var item in ChannelSummaries)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

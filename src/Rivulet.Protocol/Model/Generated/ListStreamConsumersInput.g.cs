@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -89,6 +91,78 @@ public sealed partial class ListStreamConsumersInput : IWireShape<ListStreamCons
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListStreamConsumersInput ReadCbor(CborReader reader)
+    {
+        var result = new ListStreamConsumersInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("MaxResults"u8))
+            {
+                result.MaxResults = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamCreationTimestamp"u8))
+            {
+                result.StreamCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (NextToken is null ? 0 : 1) + (MaxResults is null ? 0 : 1) + (StreamCreationTimestamp is null ? 0 : 1) + (StreamId is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        if (MaxResults is not null)
+        {
+            writer.WriteTextString("MaxResults");
+            writer.WriteInt32(MaxResults.Value);
+        }
+
+        if (StreamCreationTimestamp is not null)
+        {
+            writer.WriteTextString("StreamCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, StreamCreationTimestamp.Value);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -58,6 +60,54 @@ public sealed partial class ListStreamConsumersOutput : IWireShape<ListStreamCon
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListStreamConsumersOutput ReadCbor(CborReader reader)
+    {
+        var result = new ListStreamConsumersOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Consumers"u8))
+            {
+                result.Consumers = AwsCborValues.ReadStructureList<Consumer>(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Consumers is null ? 0 : 1) + (NextToken is null ? 0 : 1));
+        if (Consumers is not null)
+        {
+            writer.WriteTextString("Consumers");
+            writer.WriteStartArray(Consumers.Count);
+            foreach (var item in Consumers)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class ListStreamsInput : IWireShape<ListStreamsInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListStreamsInput ReadCbor(CborReader reader)
+    {
+        var result = new ListStreamsInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Limit"u8))
+            {
+                result.Limit = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("ExclusiveStartStreamName"u8))
+            {
+                result.ExclusiveStartStreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Limit is null ? 0 : 1) + (ExclusiveStartStreamName is null ? 0 : 1) + (NextToken is null ? 0 : 1));
+        if (Limit is not null)
+        {
+            writer.WriteTextString("Limit");
+            writer.WriteInt32(Limit.Value);
+        }
+
+        if (ExclusiveStartStreamName is not null)
+        {
+            writer.WriteTextString("ExclusiveStartStreamName");
+            writer.WriteTextString(ExclusiveStartStreamName);
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -88,6 +90,80 @@ public sealed partial class ListStreamsOutput : IWireShape<ListStreamsOutput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListStreamsOutput ReadCbor(CborReader reader)
+    {
+        var result = new ListStreamsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamNames"u8))
+            {
+                result.StreamNames = AwsCborValues.ReadStringList(reader);
+            }
+            else if (name.SequenceEqual("HasMoreStreams"u8))
+            {
+                result.HasMoreStreams = AwsCborValues.ReadBoolean(reader);
+            }
+            else if (name.SequenceEqual("NextToken"u8))
+            {
+                result.NextToken = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamSummaries"u8))
+            {
+                result.StreamSummaries = AwsCborValues.ReadStructureList<StreamSummary>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamNames is null ? 0 : 1) + (HasMoreStreams is null ? 0 : 1) + (NextToken is null ? 0 : 1) + (StreamSummaries is null ? 0 : 1));
+        if (StreamNames is not null)
+        {
+            writer.WriteTextString("StreamNames");
+            writer.WriteStartArray(StreamNames.Count);
+            foreach (var item in StreamNames)
+            {
+                writer.WriteTextString(item);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (HasMoreStreams is not null)
+        {
+            writer.WriteTextString("HasMoreStreams");
+            writer.WriteBoolean(HasMoreStreams.Value);
+        }
+
+        if (NextToken is not null)
+        {
+            writer.WriteTextString("NextToken");
+            writer.WriteTextString(NextToken);
+        }
+
+        if (StreamSummaries is not null)
+        {
+            writer.WriteTextString("StreamSummaries");
+            writer.WriteStartArray(StreamSummaries.Count);
+            foreach (var item in StreamSummaries)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -46,6 +48,44 @@ public sealed partial class ListTagsForResourceOutput : IWireShape<ListTagsForRe
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListTagsForResourceOutput ReadCbor(CborReader reader)
+    {
+        var result = new ListTagsForResourceOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Tags"u8))
+            {
+                result.Tags = AwsCborValues.ReadStructureList<Tag>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Tags is null ? 0 : 1));
+        if (Tags is not null)
+        {
+            writer.WriteTextString("Tags");
+            writer.WriteStartArray(Tags.Count);
+            foreach (var item in Tags)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -58,6 +60,54 @@ public sealed partial class ListTagsForStreamOutput : IWireShape<ListTagsForStre
         }
 
         writer.WriteEndObject();
+    }
+
+    public static ListTagsForStreamOutput ReadCbor(CborReader reader)
+    {
+        var result = new ListTagsForStreamOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Tags"u8))
+            {
+                result.Tags = AwsCborValues.ReadStructureList<Tag>(reader);
+            }
+            else if (name.SequenceEqual("HasMoreTags"u8))
+            {
+                result.HasMoreTags = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Tags is null ? 0 : 1) + (HasMoreTags is null ? 0 : 1));
+        if (Tags is not null)
+        {
+            writer.WriteTextString("Tags");
+            writer.WriteStartArray(Tags.Count);
+            foreach (var item in Tags)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (HasMoreTags is not null)
+        {
+            writer.WriteTextString("HasMoreTags");
+            writer.WriteBoolean(HasMoreTags.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

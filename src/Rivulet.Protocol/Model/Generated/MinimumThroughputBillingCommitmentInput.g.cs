@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -40,6 +42,38 @@ public sealed partial class MinimumThroughputBillingCommitmentInput : IWireShape
         }
 
         writer.WriteEndObject();
+    }
+
+    public static MinimumThroughputBillingCommitmentInput ReadCbor(CborReader reader)
+    {
+        var result = new MinimumThroughputBillingCommitmentInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Status"u8))
+            {
+                result.Status = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Status is null ? 0 : 1));
+        if (Status is not null)
+        {
+            writer.WriteTextString("Status");
+            writer.WriteTextString(Status);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -79,6 +81,68 @@ public sealed partial class MinimumThroughputBillingCommitmentOutput : IWireShap
         }
 
         writer.WriteEndObject();
+    }
+
+    public static MinimumThroughputBillingCommitmentOutput ReadCbor(CborReader reader)
+    {
+        var result = new MinimumThroughputBillingCommitmentOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Status"u8))
+            {
+                result.Status = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StartedAt"u8))
+            {
+                result.StartedAt = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("EndedAt"u8))
+            {
+                result.EndedAt = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("EarliestAllowedEndAt"u8))
+            {
+                result.EarliestAllowedEndAt = AwsCborValues.ReadTimestamp(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Status is null ? 0 : 1) + (StartedAt is null ? 0 : 1) + (EndedAt is null ? 0 : 1) + (EarliestAllowedEndAt is null ? 0 : 1));
+        if (Status is not null)
+        {
+            writer.WriteTextString("Status");
+            writer.WriteTextString(Status);
+        }
+
+        if (StartedAt is not null)
+        {
+            writer.WriteTextString("StartedAt");
+            AwsCborValues.WriteTimestamp(writer, StartedAt.Value);
+        }
+
+        if (EndedAt is not null)
+        {
+            writer.WriteTextString("EndedAt");
+            AwsCborValues.WriteTimestamp(writer, EndedAt.Value);
+        }
+
+        if (EarliestAllowedEndAt is not null)
+        {
+            writer.WriteTextString("EarliestAllowedEndAt");
+            AwsCborValues.WriteTimestamp(writer, EarliestAllowedEndAt.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class PartitionField : IWireShape<PartitionField>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PartitionField ReadCbor(CborReader reader)
+    {
+        var result = new PartitionField();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Transform"u8))
+            {
+                result.Transform = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("SourceName"u8))
+            {
+                result.SourceName = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Transform is null ? 0 : 1) + (SourceName is null ? 0 : 1));
+        if (Transform is not null)
+        {
+            writer.WriteTextString("Transform");
+            writer.WriteTextString(Transform);
+        }
+
+        if (SourceName is not null)
+        {
+            writer.WriteTextString("SourceName");
+            writer.WriteTextString(SourceName);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -46,6 +48,44 @@ public sealed partial class PartitionSpec : IWireShape<PartitionSpec>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PartitionSpec ReadCbor(CborReader reader)
+    {
+        var result = new PartitionSpec();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("PartitionFields"u8))
+            {
+                result.PartitionFields = AwsCborValues.ReadStructureList<PartitionField>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((PartitionFields is null ? 0 : 1));
+        if (PartitionFields is not null)
+        {
+            writer.WriteTextString("PartitionFields");
+            writer.WriteStartArray(PartitionFields.Count);
+            foreach (var item in PartitionFields)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -124,6 +126,108 @@ public sealed partial class PutRecordInput : IWireShape<PutRecordInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordInput ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Data"u8))
+            {
+                result.Data = AwsCborValues.ReadBlob(reader);
+            }
+            else if (name.SequenceEqual("PartitionKey"u8))
+            {
+                result.PartitionKey = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ExplicitHashKey"u8))
+            {
+                result.ExplicitHashKey = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("SequenceNumberForOrdering"u8))
+            {
+                result.SequenceNumberForOrdering = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("DryRun"u8))
+            {
+                result.DryRun = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (Data is null ? 0 : 1) + (PartitionKey is null ? 0 : 1) + (ExplicitHashKey is null ? 0 : 1) + (SequenceNumberForOrdering is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (DryRun is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (Data is not null)
+        {
+            writer.WriteTextString("Data");
+            writer.WriteByteString(Data);
+        }
+
+        if (PartitionKey is not null)
+        {
+            writer.WriteTextString("PartitionKey");
+            writer.WriteTextString(PartitionKey);
+        }
+
+        if (ExplicitHashKey is not null)
+        {
+            writer.WriteTextString("ExplicitHashKey");
+            writer.WriteTextString(ExplicitHashKey);
+        }
+
+        if (SequenceNumberForOrdering is not null)
+        {
+            writer.WriteTextString("SequenceNumberForOrdering");
+            writer.WriteTextString(SequenceNumberForOrdering);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteTextString("DryRun");
+            writer.WriteBoolean(DryRun.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

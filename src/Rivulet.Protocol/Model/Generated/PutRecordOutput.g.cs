@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class PutRecordOutput : IWireShape<PutRecordOutput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordOutput ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("SequenceNumber"u8))
+            {
+                result.SequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardId is null ? 0 : 1) + (SequenceNumber is null ? 0 : 1) + (EncryptionType is null ? 0 : 1));
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (SequenceNumber is not null)
+        {
+            writer.WriteTextString("SequenceNumber");
+            writer.WriteTextString(SequenceNumber);
+        }
+
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

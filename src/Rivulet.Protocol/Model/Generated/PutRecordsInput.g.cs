@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -94,6 +96,84 @@ public sealed partial class PutRecordsInput : IWireShape<PutRecordsInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordsInput ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordsInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Records"u8))
+            {
+                result.Records = AwsCborValues.ReadStructureList<PutRecordsRequestEntry>(reader);
+            }
+            else if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("DryRun"u8))
+            {
+                result.DryRun = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Records is null ? 0 : 1) + (StreamName is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (DryRun is null ? 0 : 1));
+        if (Records is not null)
+        {
+            writer.WriteTextString("Records");
+            writer.WriteStartArray(Records.Count);
+            foreach (var item in Records)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteTextString("DryRun");
+            writer.WriteBoolean(DryRun.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -70,6 +72,64 @@ public sealed partial class PutRecordsOutput : IWireShape<PutRecordsOutput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordsOutput ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordsOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("FailedRecordCount"u8))
+            {
+                result.FailedRecordCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("Records"u8))
+            {
+                result.Records = AwsCborValues.ReadStructureList<PutRecordsResultEntry>(reader);
+            }
+            else if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((FailedRecordCount is null ? 0 : 1) + (Records is null ? 0 : 1) + (EncryptionType is null ? 0 : 1));
+        if (FailedRecordCount is not null)
+        {
+            writer.WriteTextString("FailedRecordCount");
+            writer.WriteInt32(FailedRecordCount.Value);
+        }
+
+        if (Records is not null)
+        {
+            writer.WriteTextString("Records");
+            writer.WriteStartArray(Records.Count);
+            foreach (var item in Records)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class PutRecordsRequestEntry : IWireShape<PutRecordsReques
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordsRequestEntry ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordsRequestEntry();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Data"u8))
+            {
+                result.Data = AwsCborValues.ReadBlob(reader);
+            }
+            else if (name.SequenceEqual("ExplicitHashKey"u8))
+            {
+                result.ExplicitHashKey = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("PartitionKey"u8))
+            {
+                result.PartitionKey = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Data is null ? 0 : 1) + (ExplicitHashKey is null ? 0 : 1) + (PartitionKey is null ? 0 : 1));
+        if (Data is not null)
+        {
+            writer.WriteTextString("Data");
+            writer.WriteByteString(Data);
+        }
+
+        if (ExplicitHashKey is not null)
+        {
+            writer.WriteTextString("ExplicitHashKey");
+            writer.WriteTextString(ExplicitHashKey);
+        }
+
+        if (PartitionKey is not null)
+        {
+            writer.WriteTextString("PartitionKey");
+            writer.WriteTextString(PartitionKey);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -76,6 +78,68 @@ public sealed partial class PutRecordsResultEntry : IWireShape<PutRecordsResultE
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutRecordsResultEntry ReadCbor(CborReader reader)
+    {
+        var result = new PutRecordsResultEntry();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("SequenceNumber"u8))
+            {
+                result.SequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ErrorCode"u8))
+            {
+                result.ErrorCode = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ErrorMessage"u8))
+            {
+                result.ErrorMessage = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((SequenceNumber is null ? 0 : 1) + (ShardId is null ? 0 : 1) + (ErrorCode is null ? 0 : 1) + (ErrorMessage is null ? 0 : 1));
+        if (SequenceNumber is not null)
+        {
+            writer.WriteTextString("SequenceNumber");
+            writer.WriteTextString(SequenceNumber);
+        }
+
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (ErrorCode is not null)
+        {
+            writer.WriteTextString("ErrorCode");
+            writer.WriteTextString(ErrorCode);
+        }
+
+        if (ErrorMessage is not null)
+        {
+            writer.WriteTextString("ErrorMessage");
+            writer.WriteTextString(ErrorMessage);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

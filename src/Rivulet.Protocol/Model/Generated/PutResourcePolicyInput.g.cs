@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class PutResourcePolicyInput : IWireShape<PutResourcePolic
         }
 
         writer.WriteEndObject();
+    }
+
+    public static PutResourcePolicyInput ReadCbor(CborReader reader)
+    {
+        var result = new PutResourcePolicyInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ResourceARN"u8))
+            {
+                result.ResourceARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Policy"u8))
+            {
+                result.Policy = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ResourceARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (Policy is null ? 0 : 1));
+        if (ResourceARN is not null)
+        {
+            writer.WriteTextString("ResourceARN");
+            writer.WriteTextString(ResourceARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (Policy is not null)
+        {
+            writer.WriteTextString("Policy");
+            writer.WriteTextString(Policy);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

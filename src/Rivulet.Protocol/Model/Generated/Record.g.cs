@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -89,6 +91,78 @@ public sealed partial class Record : IWireShape<Record>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static Record ReadCbor(CborReader reader)
+    {
+        var result = new Record();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("SequenceNumber"u8))
+            {
+                result.SequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ApproximateArrivalTimestamp"u8))
+            {
+                result.ApproximateArrivalTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("Data"u8))
+            {
+                result.Data = AwsCborValues.ReadBlob(reader);
+            }
+            else if (name.SequenceEqual("PartitionKey"u8))
+            {
+                result.PartitionKey = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((SequenceNumber is null ? 0 : 1) + (ApproximateArrivalTimestamp is null ? 0 : 1) + (Data is null ? 0 : 1) + (PartitionKey is null ? 0 : 1) + (EncryptionType is null ? 0 : 1));
+        if (SequenceNumber is not null)
+        {
+            writer.WriteTextString("SequenceNumber");
+            writer.WriteTextString(SequenceNumber);
+        }
+
+        if (ApproximateArrivalTimestamp is not null)
+        {
+            writer.WriteTextString("ApproximateArrivalTimestamp");
+            AwsCborValues.WriteTimestamp(writer, ApproximateArrivalTimestamp.Value);
+        }
+
+        if (Data is not null)
+        {
+            writer.WriteTextString("Data");
+            writer.WriteByteString(Data);
+        }
+
+        if (PartitionKey is not null)
+        {
+            writer.WriteTextString("PartitionKey");
+            writer.WriteTextString(PartitionKey);
+        }
+
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

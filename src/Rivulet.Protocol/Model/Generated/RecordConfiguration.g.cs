@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class RecordConfiguration : IWireShape<RecordConfiguration
         }
 
         writer.WriteEndObject();
+    }
+
+    public static RecordConfiguration ReadCbor(CborReader reader)
+    {
+        var result = new RecordConfiguration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("RecordFormatType"u8))
+            {
+                result.RecordFormatType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("GSRSchemaARN"u8))
+            {
+                result.GSRSchemaARN = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((RecordFormatType is null ? 0 : 1) + (GSRSchemaARN is null ? 0 : 1));
+        if (RecordFormatType is not null)
+        {
+            writer.WriteTextString("RecordFormatType");
+            writer.WriteTextString(RecordFormatType);
+        }
+
+        if (GSRSchemaARN is not null)
+        {
+            writer.WriteTextString("GSRSchemaARN");
+            writer.WriteTextString(GSRSchemaARN);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

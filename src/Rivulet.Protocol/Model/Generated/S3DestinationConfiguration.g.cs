@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -66,6 +68,58 @@ public sealed partial class S3DestinationConfiguration : IWireShape<S3Destinatio
         }
 
         writer.WriteEndObject();
+    }
+
+    public static S3DestinationConfiguration ReadCbor(CborReader reader)
+    {
+        var result = new S3DestinationConfiguration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("DataFreshnessInSeconds"u8))
+            {
+                result.DataFreshnessInSeconds = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("DeadLetterQueueS3Configuration"u8))
+            {
+                result.DeadLetterQueueS3Configuration = AwsCborValues.ReadStructure<DeadLetterQueueS3Configuration>(reader);
+            }
+            else if (name.SequenceEqual("StorageConfiguration"u8))
+            {
+                result.StorageConfiguration = AwsCborValues.ReadStructure<S3StorageConfiguration>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((DataFreshnessInSeconds is null ? 0 : 1) + (DeadLetterQueueS3Configuration is null ? 0 : 1) + (StorageConfiguration is null ? 0 : 1));
+        if (DataFreshnessInSeconds is not null)
+        {
+            writer.WriteTextString("DataFreshnessInSeconds");
+            writer.WriteInt32(DataFreshnessInSeconds.Value);
+        }
+
+        if (DeadLetterQueueS3Configuration is not null)
+        {
+            writer.WriteTextString("DeadLetterQueueS3Configuration");
+            DeadLetterQueueS3Configuration.WriteCbor(writer);
+        }
+
+        if (StorageConfiguration is not null)
+        {
+            writer.WriteTextString("StorageConfiguration");
+            StorageConfiguration.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

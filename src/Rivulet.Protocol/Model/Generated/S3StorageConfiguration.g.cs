@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -88,6 +90,78 @@ public sealed partial class S3StorageConfiguration : IWireShape<S3StorageConfigu
         }
 
         writer.WriteEndObject();
+    }
+
+    public static S3StorageConfiguration ReadCbor(CborReader reader)
+    {
+        var result = new S3StorageConfiguration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("BucketARN"u8))
+            {
+                result.BucketARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ExpectedBucketOwner"u8))
+            {
+                result.ExpectedBucketOwner = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("OutputKeyTemplate"u8))
+            {
+                result.OutputKeyTemplate = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StorageClass"u8))
+            {
+                result.StorageClass = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("CompressionType"u8))
+            {
+                result.CompressionType = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((BucketARN is null ? 0 : 1) + (ExpectedBucketOwner is null ? 0 : 1) + (OutputKeyTemplate is null ? 0 : 1) + (StorageClass is null ? 0 : 1) + (CompressionType is null ? 0 : 1));
+        if (BucketARN is not null)
+        {
+            writer.WriteTextString("BucketARN");
+            writer.WriteTextString(BucketARN);
+        }
+
+        if (ExpectedBucketOwner is not null)
+        {
+            writer.WriteTextString("ExpectedBucketOwner");
+            writer.WriteTextString(ExpectedBucketOwner);
+        }
+
+        if (OutputKeyTemplate is not null)
+        {
+            writer.WriteTextString("OutputKeyTemplate");
+            writer.WriteTextString(OutputKeyTemplate);
+        }
+
+        if (StorageClass is not null)
+        {
+            writer.WriteTextString("StorageClass");
+            writer.WriteTextString(StorageClass);
+        }
+
+        if (CompressionType is not null)
+        {
+            writer.WriteTextString("CompressionType");
+            writer.WriteTextString(CompressionType);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

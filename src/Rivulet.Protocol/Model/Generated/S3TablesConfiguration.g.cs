@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -89,6 +91,78 @@ public sealed partial class S3TablesConfiguration : IWireShape<S3TablesConfigura
         }
 
         writer.WriteEndObject();
+    }
+
+    public static S3TablesConfiguration ReadCbor(CborReader reader)
+    {
+        var result = new S3TablesConfiguration();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("TableBucketARN"u8))
+            {
+                result.TableBucketARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Namespace"u8))
+            {
+                result.Namespace = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("TableName"u8))
+            {
+                result.TableName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("CompressionType"u8))
+            {
+                result.CompressionType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("PartitionSpec"u8))
+            {
+                result.PartitionSpec = AwsCborValues.ReadStructure<PartitionSpec>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((TableBucketARN is null ? 0 : 1) + (Namespace is null ? 0 : 1) + (TableName is null ? 0 : 1) + (CompressionType is null ? 0 : 1) + (PartitionSpec is null ? 0 : 1));
+        if (TableBucketARN is not null)
+        {
+            writer.WriteTextString("TableBucketARN");
+            writer.WriteTextString(TableBucketARN);
+        }
+
+        if (Namespace is not null)
+        {
+            writer.WriteTextString("Namespace");
+            writer.WriteTextString(Namespace);
+        }
+
+        if (TableName is not null)
+        {
+            writer.WriteTextString("TableName");
+            writer.WriteTextString(TableName);
+        }
+
+        if (CompressionType is not null)
+        {
+            writer.WriteTextString("CompressionType");
+            writer.WriteTextString(CompressionType);
+        }
+
+        if (PartitionSpec is not null)
+        {
+            writer.WriteTextString("PartitionSpec");
+            PartitionSpec.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

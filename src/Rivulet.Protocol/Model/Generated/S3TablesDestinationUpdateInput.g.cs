@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -40,6 +42,38 @@ public sealed partial class S3TablesDestinationUpdateInput : IWireShape<S3Tables
         }
 
         writer.WriteEndObject();
+    }
+
+    public static S3TablesDestinationUpdateInput ReadCbor(CborReader reader)
+    {
+        var result = new S3TablesDestinationUpdateInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("DataFreshnessInSeconds"u8))
+            {
+                result.DataFreshnessInSeconds = AwsCborValues.ReadInteger(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((DataFreshnessInSeconds is null ? 0 : 1));
+        if (DataFreshnessInSeconds is not null)
+        {
+            writer.WriteTextString("DataFreshnessInSeconds");
+            writer.WriteInt32(DataFreshnessInSeconds.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

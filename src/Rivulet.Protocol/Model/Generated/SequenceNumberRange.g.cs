@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class SequenceNumberRange : IWireShape<SequenceNumberRange
         }
 
         writer.WriteEndObject();
+    }
+
+    public static SequenceNumberRange ReadCbor(CborReader reader)
+    {
+        var result = new SequenceNumberRange();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StartingSequenceNumber"u8))
+            {
+                result.StartingSequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("EndingSequenceNumber"u8))
+            {
+                result.EndingSequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StartingSequenceNumber is null ? 0 : 1) + (EndingSequenceNumber is null ? 0 : 1));
+        if (StartingSequenceNumber is not null)
+        {
+            writer.WriteTextString("StartingSequenceNumber");
+            writer.WriteTextString(StartingSequenceNumber);
+        }
+
+        if (EndingSequenceNumber is not null)
+        {
+            writer.WriteTextString("EndingSequenceNumber");
+            writer.WriteTextString(EndingSequenceNumber);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -90,6 +92,78 @@ public sealed partial class Shard : IWireShape<Shard>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static Shard ReadCbor(CborReader reader)
+    {
+        var result = new Shard();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ParentShardId"u8))
+            {
+                result.ParentShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("AdjacentParentShardId"u8))
+            {
+                result.AdjacentParentShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("HashKeyRange"u8))
+            {
+                result.HashKeyRange = AwsCborValues.ReadStructure<HashKeyRange>(reader);
+            }
+            else if (name.SequenceEqual("SequenceNumberRange"u8))
+            {
+                result.SequenceNumberRange = AwsCborValues.ReadStructure<SequenceNumberRange>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ShardId is null ? 0 : 1) + (ParentShardId is null ? 0 : 1) + (AdjacentParentShardId is null ? 0 : 1) + (HashKeyRange is null ? 0 : 1) + (SequenceNumberRange is null ? 0 : 1));
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (ParentShardId is not null)
+        {
+            writer.WriteTextString("ParentShardId");
+            writer.WriteTextString(ParentShardId);
+        }
+
+        if (AdjacentParentShardId is not null)
+        {
+            writer.WriteTextString("AdjacentParentShardId");
+            writer.WriteTextString(AdjacentParentShardId);
+        }
+
+        if (HashKeyRange is not null)
+        {
+            writer.WriteTextString("HashKeyRange");
+            HashKeyRange.WriteCbor(writer);
+        }
+
+        if (SequenceNumberRange is not null)
+        {
+            writer.WriteTextString("SequenceNumberRange");
+            SequenceNumberRange.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

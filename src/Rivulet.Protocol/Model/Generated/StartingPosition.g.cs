@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -65,6 +67,58 @@ public sealed partial class StartingPosition : IWireShape<StartingPosition>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static StartingPosition ReadCbor(CborReader reader)
+    {
+        var result = new StartingPosition();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Type"u8))
+            {
+                result.Type = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("SequenceNumber"u8))
+            {
+                result.SequenceNumber = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Timestamp"u8))
+            {
+                result.Timestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Type is null ? 0 : 1) + (SequenceNumber is null ? 0 : 1) + (Timestamp is null ? 0 : 1));
+        if (Type is not null)
+        {
+            writer.WriteTextString("Type");
+            writer.WriteTextString(Type);
+        }
+
+        if (SequenceNumber is not null)
+        {
+            writer.WriteTextString("SequenceNumber");
+            writer.WriteTextString(SequenceNumber);
+        }
+
+        if (Timestamp is not null)
+        {
+            writer.WriteTextString("Timestamp");
+            AwsCborValues.WriteTimestamp(writer, Timestamp.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

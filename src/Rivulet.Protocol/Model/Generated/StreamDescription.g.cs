@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -174,6 +176,150 @@ public sealed partial class StreamDescription : IWireShape<StreamDescription>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static StreamDescription ReadCbor(CborReader reader)
+    {
+        var result = new StreamDescription();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamStatus"u8))
+            {
+                result.StreamStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamModeDetails"u8))
+            {
+                result.StreamModeDetails = AwsCborValues.ReadStructure<StreamModeDetails>(reader);
+            }
+            else if (name.SequenceEqual("Shards"u8))
+            {
+                result.Shards = AwsCborValues.ReadStructureList<Shard>(reader);
+            }
+            else if (name.SequenceEqual("HasMoreShards"u8))
+            {
+                result.HasMoreShards = AwsCborValues.ReadBoolean(reader);
+            }
+            else if (name.SequenceEqual("RetentionPeriodHours"u8))
+            {
+                result.RetentionPeriodHours = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamCreationTimestamp"u8))
+            {
+                result.StreamCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("EnhancedMonitoring"u8))
+            {
+                result.EnhancedMonitoring = AwsCborValues.ReadStructureList<EnhancedMetrics>(reader);
+            }
+            else if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("KeyId"u8))
+            {
+                result.KeyId = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamStatus is null ? 0 : 1) + (StreamModeDetails is null ? 0 : 1) + (Shards is null ? 0 : 1) + (HasMoreShards is null ? 0 : 1) + (RetentionPeriodHours is null ? 0 : 1) + (StreamCreationTimestamp is null ? 0 : 1) + (EnhancedMonitoring is null ? 0 : 1) + (EncryptionType is null ? 0 : 1) + (KeyId is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamStatus is not null)
+        {
+            writer.WriteTextString("StreamStatus");
+            writer.WriteTextString(StreamStatus);
+        }
+
+        if (StreamModeDetails is not null)
+        {
+            writer.WriteTextString("StreamModeDetails");
+            StreamModeDetails.WriteCbor(writer);
+        }
+
+        if (Shards is not null)
+        {
+            writer.WriteTextString("Shards");
+            writer.WriteStartArray(Shards.Count);
+            foreach (var item in Shards)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (HasMoreShards is not null)
+        {
+            writer.WriteTextString("HasMoreShards");
+            writer.WriteBoolean(HasMoreShards.Value);
+        }
+
+        if (RetentionPeriodHours is not null)
+        {
+            writer.WriteTextString("RetentionPeriodHours");
+            writer.WriteInt32(RetentionPeriodHours.Value);
+        }
+
+        if (StreamCreationTimestamp is not null)
+        {
+            writer.WriteTextString("StreamCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, StreamCreationTimestamp.Value);
+        }
+
+        if (EnhancedMonitoring is not null)
+        {
+            writer.WriteTextString("EnhancedMonitoring");
+            writer.WriteStartArray(EnhancedMonitoring.Count);
+            foreach (var item in EnhancedMonitoring)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        if (KeyId is not null)
+        {
+            writer.WriteTextString("KeyId");
+            writer.WriteTextString(KeyId);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

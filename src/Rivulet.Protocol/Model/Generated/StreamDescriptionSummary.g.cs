@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -229,6 +231,194 @@ public sealed partial class StreamDescriptionSummary : IWireShape<StreamDescript
         }
 
         writer.WriteEndObject();
+    }
+
+    public static StreamDescriptionSummary ReadCbor(CborReader reader)
+    {
+        var result = new StreamDescriptionSummary();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamStatus"u8))
+            {
+                result.StreamStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamModeDetails"u8))
+            {
+                result.StreamModeDetails = AwsCborValues.ReadStructure<StreamModeDetails>(reader);
+            }
+            else if (name.SequenceEqual("RetentionPeriodHours"u8))
+            {
+                result.RetentionPeriodHours = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamCreationTimestamp"u8))
+            {
+                result.StreamCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else if (name.SequenceEqual("EnhancedMonitoring"u8))
+            {
+                result.EnhancedMonitoring = AwsCborValues.ReadStructureList<EnhancedMetrics>(reader);
+            }
+            else if (name.SequenceEqual("EncryptionType"u8))
+            {
+                result.EncryptionType = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("KeyId"u8))
+            {
+                result.KeyId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("OpenShardCount"u8))
+            {
+                result.OpenShardCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("ConsumerCount"u8))
+            {
+                result.ConsumerCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("WarmThroughput"u8))
+            {
+                result.WarmThroughput = AwsCborValues.ReadStructure<WarmThroughputObject>(reader);
+            }
+            else if (name.SequenceEqual("MaxRecordSizeInKiB"u8))
+            {
+                result.MaxRecordSizeInKiB = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("ChannelCount"u8))
+            {
+                result.ChannelCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("RecordDistributionStrategy"u8))
+            {
+                result.RecordDistributionStrategy = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (StreamStatus is null ? 0 : 1) + (StreamModeDetails is null ? 0 : 1) + (RetentionPeriodHours is null ? 0 : 1) + (StreamCreationTimestamp is null ? 0 : 1) + (EnhancedMonitoring is null ? 0 : 1) + (EncryptionType is null ? 0 : 1) + (KeyId is null ? 0 : 1) + (OpenShardCount is null ? 0 : 1) + (ConsumerCount is null ? 0 : 1) + (WarmThroughput is null ? 0 : 1) + (MaxRecordSizeInKiB is null ? 0 : 1) + (ChannelCount is null ? 0 : 1) + (RecordDistributionStrategy is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (StreamStatus is not null)
+        {
+            writer.WriteTextString("StreamStatus");
+            writer.WriteTextString(StreamStatus);
+        }
+
+        if (StreamModeDetails is not null)
+        {
+            writer.WriteTextString("StreamModeDetails");
+            StreamModeDetails.WriteCbor(writer);
+        }
+
+        if (RetentionPeriodHours is not null)
+        {
+            writer.WriteTextString("RetentionPeriodHours");
+            writer.WriteInt32(RetentionPeriodHours.Value);
+        }
+
+        if (StreamCreationTimestamp is not null)
+        {
+            writer.WriteTextString("StreamCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, StreamCreationTimestamp.Value);
+        }
+
+        if (EnhancedMonitoring is not null)
+        {
+            writer.WriteTextString("EnhancedMonitoring");
+            writer.WriteStartArray(EnhancedMonitoring.Count);
+            foreach (var item in EnhancedMonitoring)
+            {
+                item.WriteCbor(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (EncryptionType is not null)
+        {
+            writer.WriteTextString("EncryptionType");
+            writer.WriteTextString(EncryptionType);
+        }
+
+        if (KeyId is not null)
+        {
+            writer.WriteTextString("KeyId");
+            writer.WriteTextString(KeyId);
+        }
+
+        if (OpenShardCount is not null)
+        {
+            writer.WriteTextString("OpenShardCount");
+            writer.WriteInt32(OpenShardCount.Value);
+        }
+
+        if (ConsumerCount is not null)
+        {
+            writer.WriteTextString("ConsumerCount");
+            writer.WriteInt32(ConsumerCount.Value);
+        }
+
+        if (WarmThroughput is not null)
+        {
+            writer.WriteTextString("WarmThroughput");
+            WarmThroughput.WriteCbor(writer);
+        }
+
+        if (MaxRecordSizeInKiB is not null)
+        {
+            writer.WriteTextString("MaxRecordSizeInKiB");
+            writer.WriteInt32(MaxRecordSizeInKiB.Value);
+        }
+
+        if (ChannelCount is not null)
+        {
+            writer.WriteTextString("ChannelCount");
+            writer.WriteInt32(ChannelCount.Value);
+        }
+
+        if (RecordDistributionStrategy is not null)
+        {
+            writer.WriteTextString("RecordDistributionStrategy");
+            writer.WriteTextString(RecordDistributionStrategy);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

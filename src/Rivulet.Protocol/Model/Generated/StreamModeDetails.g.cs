@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -40,6 +42,38 @@ public sealed partial class StreamModeDetails : IWireShape<StreamModeDetails>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static StreamModeDetails ReadCbor(CborReader reader)
+    {
+        var result = new StreamModeDetails();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamMode"u8))
+            {
+                result.StreamMode = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamMode is null ? 0 : 1));
+        if (StreamMode is not null)
+        {
+            writer.WriteTextString("StreamMode");
+            writer.WriteTextString(StreamMode);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

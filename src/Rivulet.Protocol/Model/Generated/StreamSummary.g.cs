@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -90,6 +92,78 @@ public sealed partial class StreamSummary : IWireShape<StreamSummary>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static StreamSummary ReadCbor(CborReader reader)
+    {
+        var result = new StreamSummary();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamStatus"u8))
+            {
+                result.StreamStatus = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamModeDetails"u8))
+            {
+                result.StreamModeDetails = AwsCborValues.ReadStructure<StreamModeDetails>(reader);
+            }
+            else if (name.SequenceEqual("StreamCreationTimestamp"u8))
+            {
+                result.StreamCreationTimestamp = AwsCborValues.ReadTimestamp(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (StreamARN is null ? 0 : 1) + (StreamStatus is null ? 0 : 1) + (StreamModeDetails is null ? 0 : 1) + (StreamCreationTimestamp is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamStatus is not null)
+        {
+            writer.WriteTextString("StreamStatus");
+            writer.WriteTextString(StreamStatus);
+        }
+
+        if (StreamModeDetails is not null)
+        {
+            writer.WriteTextString("StreamModeDetails");
+            StreamModeDetails.WriteCbor(writer);
+        }
+
+        if (StreamCreationTimestamp is not null)
+        {
+            writer.WriteTextString("StreamCreationTimestamp");
+            AwsCborValues.WriteTimestamp(writer, StreamCreationTimestamp.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

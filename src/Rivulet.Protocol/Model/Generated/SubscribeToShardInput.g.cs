@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -89,6 +91,78 @@ public sealed partial class SubscribeToShardInput : IWireShape<SubscribeToShardI
         }
 
         writer.WriteEndObject();
+    }
+
+    public static SubscribeToShardInput ReadCbor(CborReader reader)
+    {
+        var result = new SubscribeToShardInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ConsumerARN"u8))
+            {
+                result.ConsumerARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("ShardId"u8))
+            {
+                result.ShardId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StartingPosition"u8))
+            {
+                result.StartingPosition = AwsCborValues.ReadStructure<StartingPosition>(reader);
+            }
+            else if (name.SequenceEqual("DryRun"u8))
+            {
+                result.DryRun = AwsCborValues.ReadBoolean(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ConsumerARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (ShardId is null ? 0 : 1) + (StartingPosition is null ? 0 : 1) + (DryRun is null ? 0 : 1));
+        if (ConsumerARN is not null)
+        {
+            writer.WriteTextString("ConsumerARN");
+            writer.WriteTextString(ConsumerARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (ShardId is not null)
+        {
+            writer.WriteTextString("ShardId");
+            writer.WriteTextString(ShardId);
+        }
+
+        if (StartingPosition is not null)
+        {
+            writer.WriteTextString("StartingPosition");
+            StartingPosition.WriteCbor(writer);
+        }
+
+        if (DryRun is not null)
+        {
+            writer.WriteTextString("DryRun");
+            writer.WriteBoolean(DryRun.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

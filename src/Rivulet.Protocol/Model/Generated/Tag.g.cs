@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class Tag : IWireShape<Tag>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static Tag ReadCbor(CborReader reader)
+    {
+        var result = new Tag();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Key"u8))
+            {
+                result.Key = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("Value"u8))
+            {
+                result.Value = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Key is null ? 0 : 1) + (Value is null ? 0 : 1));
+        if (Key is not null)
+        {
+            writer.WriteTextString("Key");
+            writer.WriteTextString(Key);
+        }
+
+        if (Value is not null)
+        {
+            writer.WriteTextString("Value");
+            writer.WriteTextString(Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -70,6 +72,65 @@ public sealed partial class TagResourceInput : IWireShape<TagResourceInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static TagResourceInput ReadCbor(CborReader reader)
+    {
+        var result = new TagResourceInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("Tags"u8))
+            {
+                result.Tags = AwsCborValues.ReadStringMap(reader);
+            }
+            else if (name.SequenceEqual("ResourceARN"u8))
+            {
+                result.ResourceARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((Tags is null ? 0 : 1) + (ResourceARN is null ? 0 : 1) + (StreamId is null ? 0 : 1));
+        if (Tags is not null)
+        {
+            writer.WriteTextString("Tags");
+            writer.WriteStartMap(Tags.Count);
+            foreach (var entry in Tags)
+            {
+                writer.WriteTextString(entry.Key);
+                writer.WriteTextString(entry.Value);
+            }
+
+            writer.WriteEndMap();
+        }
+
+        if (ResourceARN is not null)
+        {
+            writer.WriteTextString("ResourceARN");
+            writer.WriteTextString(ResourceARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -79,6 +81,68 @@ public sealed partial class UpdateChannelInput : IWireShape<UpdateChannelInput>
         }
 
         writer.WriteEndObject();
+    }
+
+    public static UpdateChannelInput ReadCbor(CborReader reader)
+    {
+        var result = new UpdateChannelInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("ChannelARN"u8))
+            {
+                result.ChannelARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("S3DestinationConfiguration"u8))
+            {
+                result.S3DestinationConfiguration = AwsCborValues.ReadStructure<S3DestinationUpdateInput>(reader);
+            }
+            else if (name.SequenceEqual("S3TablesDestinationConfiguration"u8))
+            {
+                result.S3TablesDestinationConfiguration = AwsCborValues.ReadStructure<S3TablesDestinationUpdateInput>(reader);
+            }
+            else if (name.SequenceEqual("LoggingConfiguration"u8))
+            {
+                result.LoggingConfiguration = AwsCborValues.ReadStructure<ChannelLoggingUpdateInput>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((ChannelARN is null ? 0 : 1) + (S3DestinationConfiguration is null ? 0 : 1) + (S3TablesDestinationConfiguration is null ? 0 : 1) + (LoggingConfiguration is null ? 0 : 1));
+        if (ChannelARN is not null)
+        {
+            writer.WriteTextString("ChannelARN");
+            writer.WriteTextString(ChannelARN);
+        }
+
+        if (S3DestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3DestinationConfiguration");
+            S3DestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (S3TablesDestinationConfiguration is not null)
+        {
+            writer.WriteTextString("S3TablesDestinationConfiguration");
+            S3TablesDestinationConfiguration.WriteCbor(writer);
+        }
+
+        if (LoggingConfiguration is not null)
+        {
+            writer.WriteTextString("LoggingConfiguration");
+            LoggingConfiguration.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

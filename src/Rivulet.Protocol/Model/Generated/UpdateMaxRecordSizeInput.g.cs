@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -64,6 +66,58 @@ public sealed partial class UpdateMaxRecordSizeInput : IWireShape<UpdateMaxRecor
         }
 
         writer.WriteEndObject();
+    }
+
+    public static UpdateMaxRecordSizeInput ReadCbor(CborReader reader)
+    {
+        var result = new UpdateMaxRecordSizeInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("MaxRecordSizeInKiB"u8))
+            {
+                result.MaxRecordSizeInKiB = AwsCborValues.ReadInteger(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (MaxRecordSizeInKiB is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (MaxRecordSizeInKiB is not null)
+        {
+            writer.WriteTextString("MaxRecordSizeInKiB");
+            writer.WriteInt32(MaxRecordSizeInKiB.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

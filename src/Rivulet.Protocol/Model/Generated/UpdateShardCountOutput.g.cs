@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -76,6 +78,68 @@ public sealed partial class UpdateShardCountOutput : IWireShape<UpdateShardCount
         }
 
         writer.WriteEndObject();
+    }
+
+    public static UpdateShardCountOutput ReadCbor(CborReader reader)
+    {
+        var result = new UpdateShardCountOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("CurrentShardCount"u8))
+            {
+                result.CurrentShardCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("TargetShardCount"u8))
+            {
+                result.TargetShardCount = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamName is null ? 0 : 1) + (CurrentShardCount is null ? 0 : 1) + (TargetShardCount is null ? 0 : 1) + (StreamARN is null ? 0 : 1));
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (CurrentShardCount is not null)
+        {
+            writer.WriteTextString("CurrentShardCount");
+            writer.WriteInt32(CurrentShardCount.Value);
+        }
+
+        if (TargetShardCount is not null)
+        {
+            writer.WriteTextString("TargetShardCount");
+            writer.WriteInt32(TargetShardCount.Value);
+        }
+
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

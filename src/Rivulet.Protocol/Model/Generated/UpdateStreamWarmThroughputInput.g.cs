@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -76,6 +78,68 @@ public sealed partial class UpdateStreamWarmThroughputInput : IWireShape<UpdateS
         }
 
         writer.WriteEndObject();
+    }
+
+    public static UpdateStreamWarmThroughputInput ReadCbor(CborReader reader)
+    {
+        var result = new UpdateStreamWarmThroughputInput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamId"u8))
+            {
+                result.StreamId = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("WarmThroughputMiBps"u8))
+            {
+                result.WarmThroughputMiBps = AwsCborValues.ReadInteger(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (StreamName is null ? 0 : 1) + (StreamId is null ? 0 : 1) + (WarmThroughputMiBps is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (StreamId is not null)
+        {
+            writer.WriteTextString("StreamId");
+            writer.WriteTextString(StreamId);
+        }
+
+        if (WarmThroughputMiBps is not null)
+        {
+            writer.WriteTextString("WarmThroughputMiBps");
+            writer.WriteInt32(WarmThroughputMiBps.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -65,6 +67,58 @@ public sealed partial class UpdateStreamWarmThroughputOutput : IWireShape<Update
         }
 
         writer.WriteEndObject();
+    }
+
+    public static UpdateStreamWarmThroughputOutput ReadCbor(CborReader reader)
+    {
+        var result = new UpdateStreamWarmThroughputOutput();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("StreamARN"u8))
+            {
+                result.StreamARN = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("StreamName"u8))
+            {
+                result.StreamName = AwsCborValues.ReadString(reader);
+            }
+            else if (name.SequenceEqual("WarmThroughput"u8))
+            {
+                result.WarmThroughput = AwsCborValues.ReadStructure<WarmThroughputObject>(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((StreamARN is null ? 0 : 1) + (StreamName is null ? 0 : 1) + (WarmThroughput is null ? 0 : 1));
+        if (StreamARN is not null)
+        {
+            writer.WriteTextString("StreamARN");
+            writer.WriteTextString(StreamARN);
+        }
+
+        if (StreamName is not null)
+        {
+            writer.WriteTextString("StreamName");
+            writer.WriteTextString(StreamName);
+        }
+
+        if (WarmThroughput is not null)
+        {
+            writer.WriteTextString("WarmThroughput");
+            WarmThroughput.WriteCbor(writer);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)

@@ -2,7 +2,9 @@
 // Generated from kinesis-2013-12-02.service-2.json by tools/Rivulet.ModelGen; change the generator, not this file.
 #nullable enable
 
+using System.Formats.Cbor;
 using System.Text.Json;
+using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Validation;
 
@@ -52,6 +54,48 @@ public sealed partial class WarmThroughputObject : IWireShape<WarmThroughputObje
         }
 
         writer.WriteEndObject();
+    }
+
+    public static WarmThroughputObject ReadCbor(CborReader reader)
+    {
+        var result = new WarmThroughputObject();
+        byte[]? scratch = null;
+        AwsCborValues.ReadStartStructure(reader);
+        while (AwsCborValues.ReadMemberName(reader, ref scratch, out var name))
+        {
+            if (name.SequenceEqual("TargetMiBps"u8))
+            {
+                result.TargetMiBps = AwsCborValues.ReadInteger(reader);
+            }
+            else if (name.SequenceEqual("CurrentMiBps"u8))
+            {
+                result.CurrentMiBps = AwsCborValues.ReadInteger(reader);
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return result;
+    }
+
+    public void WriteCbor(CborWriter writer)
+    {
+        writer.WriteStartMap((TargetMiBps is null ? 0 : 1) + (CurrentMiBps is null ? 0 : 1));
+        if (TargetMiBps is not null)
+        {
+            writer.WriteTextString("TargetMiBps");
+            writer.WriteInt32(TargetMiBps.Value);
+        }
+
+        if (CurrentMiBps is not null)
+        {
+            writer.WriteTextString("CurrentMiBps");
+            writer.WriteInt32(CurrentMiBps.Value);
+        }
+
+        writer.WriteEndMap();
     }
 
     public void Validate(ValidationErrors errors, string path)
