@@ -74,6 +74,19 @@ if [ -z "$python_bin" ]; then
     fi
 fi
 
+# --- cbor2, the independent CBOR codec of test_cbor.py ------------------------------------------
+# Debian's python3-cbor2 serves the chosen interpreter too (test_cbor.py falls back to its path).
+cbor2_importable() {
+    "$python_bin" -c 'import sys; sys.path.append("/usr/lib/python3/dist-packages"); import cbor2' 2>/dev/null
+}
+if ! cbor2_importable; then
+    apt_install python3-cbor2
+    if ! cbor2_importable; then
+        log "python3-cbor2 installed but $python_bin cannot import cbor2"
+        exit 1
+    fi
+fi
+
 # --- AWS CLI -----------------------------------------------------------------------------------
 aws_bin=""
 aws_major=""
@@ -108,7 +121,7 @@ fi
 node_bin="$(command -v node || true)"
 if [ -z "$node_bin" ]; then
     log "node not found; the JS suite cannot run (needs Node >= 20)"
-elif [ ! -d "$here/js/node_modules/@aws-sdk/client-kinesis" ]; then
+elif [ ! -d "$here/js/node_modules/@aws-sdk/client-kinesis" ] || [ ! -d "$here/js/node_modules/cbor" ]; then
     log "npm ci in tests/clients/js"
     (cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
