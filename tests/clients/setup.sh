@@ -126,6 +126,22 @@ elif [ ! -d "$here/js/node_modules/@aws-sdk/client-kinesis" ] || [ ! -d "$here/j
     (cd "$here/js" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
+# --- browser: Debian's chromium + the JS SDK v3 bundled for a page (run-browser.sh) ----------------
+# Only Debian's package: a browser downloaded by an npm tool cannot be fetched here. A failure here
+# is reported and leaves the other clients usable; run-browser.sh then fails with the reason.
+if ! command -v chromium >/dev/null 2>&1; then
+    apt_install -o DPkg::Lock::Timeout=300 chromium || log "could not install chromium; the browser check will fail"
+fi
+if [ -n "$node_bin" ]; then
+    if [ ! -d "$here/browser/node_modules/@aws-sdk/client-kinesis" ] || [ ! -d "$here/browser/node_modules/esbuild" ]; then
+        log "npm ci in tests/clients/browser"
+        (cd "$here/browser" && npm ci --no-audit --no-fund --loglevel=error) >&2 \
+            || log "npm ci in tests/clients/browser failed; the browser check will fail"
+    fi
+    # Rebuilds browser/dist/page.js only when page.mjs, build.mjs or the lock file changed.
+    (cd "$here/browser" && "$node_bin" build.mjs) >&2 || log "bundling the browser page failed"
+fi
+
 # --- record the selection ----------------------------------------------------------------------
 tmp="$(mktemp "$env_file.XXXXXX")"
 {
