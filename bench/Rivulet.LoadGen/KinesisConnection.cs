@@ -18,16 +18,19 @@ internal readonly record struct KinesisResponse(int StatusCode, ReadOnlyMemory<b
 internal sealed class KinesisConnection : IDisposable
 {
     public const string ContentType = "application/x-amz-json-1.1";
+    public const string CborContentType = "application/x-amz-cbor-1.1";
     public const string TargetPrefix = "Kinesis_20131202.";
 
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
     private readonly RequestSigner _signer;
+    private readonly string _contentType;
     private byte[] _response = new byte[64 * 1024];
     private long _dateSecond = -1;
     private string _amzDate = "";
 
-    public KinesisConnection(LoadGenOptions options)
+    // cbor: the put phases' connections speak CBOR; setup and verification stay JSON.
+    public KinesisConnection(LoadGenOptions options, bool cbor = false)
     {
         _endpoint = options.Endpoint;
         var handler = new SocketsHttpHandler
@@ -47,7 +50,8 @@ internal sealed class KinesisConnection : IDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         // HttpClient sends Host without the port when it is the scheme's default; Uri.Authority does the same.
-        _signer = new RequestSigner(options.AccessKey, options.Sign ? options.SecretKey : null, options.Region, _endpoint.Authority, ContentType);
+        _contentType = cbor ? CborContentType : ContentType;
+        _signer = new RequestSigner(options.AccessKey, options.Sign ? options.SecretKey : null, options.Region, _endpoint.Authority, _contentType);
     }
 
     // target is the full X-Amz-Target value, e.g. "Kinesis_20131202.PutRecords".
@@ -56,7 +60,7 @@ internal sealed class KinesisConnection : IDisposable
         var amzDate = AmzDate();
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint);
         var content = new ReadOnlyMemoryContent(body);
-        content.Headers.TryAddWithoutValidation("Content-Type", ContentType);
+        content.Headers.TryAddWithoutValidation("Content-Type", _contentType);
         request.Content = content;
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);

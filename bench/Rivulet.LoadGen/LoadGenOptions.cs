@@ -16,6 +16,9 @@ internal sealed record LoadGenOptions
     public bool KeepStream { get; init; }
     public bool Verify { get; init; } = true;
     public bool Sign { get; init; }
+
+    // application/x-amz-cbor-1.1 for the put phases, as the Java SDK v2 and the KCL send; JSON otherwise.
+    public bool Cbor { get; init; }
     public string AccessKey { get; init; } = "AKIAIOSFODNN7EXAMPLE";
     public string SecretKey { get; init; } = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     public string Region { get; init; } = "us-east-1";

@@ -8,12 +8,12 @@ internal static class LoadRun
     public static async Task<int> ExecuteAsync(LoadGenOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         var runId = (uint)Random.Shared.Next() ^ (uint)Environment.TickCount;
-        output.WriteLine($"endpoint {options.Endpoint} · stream {options.StreamName} · {options.Shards} shards · {options.Clients} clients · " +
+        output.WriteLine($"endpoint {options.Endpoint} ({(options.Cbor ? "CBOR" : "JSON")}) · stream {options.StreamName} · {options.Shards} shards · {options.Clients} clients · " +
             $"{options.DurationSeconds.ToString(CultureInfo.InvariantCulture)} s / ≤ {options.MaxRequests} requests per phase");
 
         var connections = new KinesisConnection[options.Clients];
         for (var c = 0; c < connections.Length; c++)
-            connections[c] = new KinesisConnection(options);
+            connections[c] = new KinesisConnection(options, options.Cbor);
         using var controlConnection = new KinesisConnection(options);
         var control = new ControlPlane(controlConnection, options.StreamName);
         // Only a stream this run created is ever deleted: a name clash must not remove someone else's stream.

@@ -21,6 +21,7 @@ internal static class OptionsParser
                                           putrecords-<size>  PutRecords calls of --records-per-request entries
                                           putrecord-<size>   single PutRecord calls (size defaults to 100)
                                         <size> is the data size of each record in bytes, suffix k = KiB
+          --protocol json|cbor          body format of the put phases (default json; cbor as the Java SDK v2 sends it)
           --records-per-request <n>     entries per PutRecords call, 1..500 (default 500)
           --json-out <file>             write a machine-readable summary
           --keep-stream                 do not delete the stream at the end
@@ -107,6 +108,10 @@ internal static class OptionsParser
                 case "--records-per-request":
                     ok = TryInt(value, 1, 500, out var perRequest);
                     options = options with { RecordsPerRequest = perRequest };
+                    break;
+                case "--protocol":
+                    ok = value is "json" or "cbor";
+                    options = options with { Cbor = value == "cbor" };
                     break;
                 case "--json-out":
                     options = options with { JsonOut = value };

@@ -28,7 +28,7 @@ internal sealed class PhaseRunner
         for (var c = 0; c < clients.Length; c++)
         {
             clients[c] = new ClientStats();
-            var writer = new PutBodyWriter(_options.StreamName, records, spec.Operation, c, perRequest);
+            var writer = new PutBodyWriter(_options.StreamName, records, spec.Operation, c, perRequest, _options.Cbor);
             tasks[c] = RunClientAsync(_connections[c], writer, spec.Operation, target, perRequest, tables[c], clients[c], deadline, cancellationToken);
         }
 
@@ -103,9 +103,14 @@ internal sealed class PhaseRunner
                 continue;
             }
 
-            var understood = operation == PutOperation.PutRecords
-                ? PutResponseReader.TryReadPutRecords(response.Body.Span, table, first, perRequest, out var outcome)
-                : PutResponseReader.TryReadPutRecord(response.Body.Span, table, first, out outcome);
+            PutResponseReader.Outcome outcome;
+            var understood = (_options.Cbor, operation) switch
+            {
+                (false, PutOperation.PutRecords) => PutResponseReader.TryReadPutRecords(response.Body.Span, table, first, perRequest, out outcome),
+                (false, _) => PutResponseReader.TryReadPutRecord(response.Body.Span, table, first, out outcome),
+                (true, PutOperation.PutRecords) => CborPutResponseReader.TryReadPutRecords(response.Body, table, first, perRequest, out outcome),
+                (true, _) => CborPutResponseReader.TryReadPutRecord(response.Body, table, first, out outcome),
+            };
             if (!understood)
             {
                 table.MarkIndeterminate(first, perRequest);

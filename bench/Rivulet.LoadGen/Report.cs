@@ -54,6 +54,7 @@ internal static class Report
         w.WriteStartObject();
         w.WriteString("endpoint", options.Endpoint.ToString());
         w.WriteString("stream", options.StreamName);
+        w.WriteString("protocol", options.Cbor ? "cbor" : "json");
         w.WriteNumber("shards", options.Shards);
         w.WriteNumber("clients", options.Clients);
         w.WriteNumber("durationSeconds", options.DurationSeconds);
