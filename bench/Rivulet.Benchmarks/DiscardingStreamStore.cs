@@ -13,11 +13,11 @@ internal sealed class DiscardingStreamStore : IStreamStore
 
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _metadata.GetStreamAsync(key, cancellationToken);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _metadata.ListStreamsAsync(accountId, cancellationToken);
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken) => _metadata.ListStreamsAsync(account, cancellationToken);
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _metadata.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
-    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _metadata.GetAccountAsync(accountId, cancellationToken);
+    public ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken) => _metadata.GetAccountAsync(account, cancellationToken);
 
     public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _metadata.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
 

@@ -21,7 +21,7 @@ internal static class RecoveryMeasurement
 {
     private const int RecordBytes = 1024;
     private const int BatchRecords = 500;
-    private static readonly StreamKey Key = new("000000000000", "recovery");
+    private static readonly StreamKey Key = new("000000000000", "us-east-1", "recovery");
 
     public static Task<int> RunAsync(string[] args)
     {

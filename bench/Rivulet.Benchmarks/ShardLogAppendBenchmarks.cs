@@ -73,7 +73,7 @@ public class ShardLogAppendBenchmarks
             DataDirectory = Path.Combine(_directory, "store"),
             FsyncPolicy = FsyncPolicy.Parse(Fsync),
         }).GetAwaiter().GetResult();
-        var key = new StreamKey("000000000000", "bench");
+        var key = new StreamKey("000000000000", "us-east-1", "bench");
         _store.CreateStreamAsync(new StreamMetadata
         {
             Key = key,

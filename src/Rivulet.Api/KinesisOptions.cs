@@ -17,8 +17,12 @@ public sealed record KinesisOptions
     /// <summary>How long a deleted stream stays DELETING before it is gone.</summary>
     public TimeSpan DeleteStreamDelay { get; init; } = TimeSpan.Zero;
 
-    /// <summary>Open shards an account may hold (AWS: 20,000 in us-east-1, us-west-2 and eu-west-1; fewer elsewhere).</summary>
-    public int ShardLimit { get; init; } = 20_000;
+    /// <summary>
+    /// Open shards an account may hold in one region. Null: AWS's default quota for a new account in
+    /// that region, 20,000 in us-east-1, us-west-2 and eu-west-1 and 1,000 elsewhere (AWS says
+    /// "1,000 or 6,000"; the lower keeps code that works here working there).
+    /// </summary>
+    public int? ShardLimit { get; init; }
 
     /// <summary>Key that authenticates shard iterators and paging tokens. Servers sharing a store must share it.</summary>
     public required byte[] TokenKey { get; init; }
@@ -35,4 +39,7 @@ public sealed record KinesisOptions
     /// on at most 50 on-demand streams.
     /// </summary>
     public int ChannelCountLimit { get; init; } = 100;
+
+    public int ShardLimitIn(string region) =>
+        ShardLimit ?? (region is "us-east-1" or "us-west-2" or "eu-west-1" ? 20_000 : 1_000);
 }

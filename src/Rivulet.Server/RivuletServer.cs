@@ -66,6 +66,7 @@ public sealed class RivuletServer : IAsyncDisposable
                 {
                     DataDirectory = options.DataDir,
                     FsyncPolicy = options.Fsync,
+                    DefaultRegion = options.Region,
                     MaxOpenFiles = storeOpenFiles,
                     ErrorSink = line => log.WriteLine($"rivulet: {line}"),
                 },
@@ -74,7 +75,7 @@ public sealed class RivuletServer : IAsyncDisposable
         var service = new KinesisService(store, new KinesisOptions
         {
             Region = options.Region,
-            ShardLimit = options.EffectiveShardLimit,
+            ShardLimit = options.ShardLimit is { } shardLimit ? (int)shardLimit : null,
             DefaultAccountId = options.AccountId,
             CreateStreamDelay = options.CreateStreamDelay,
             UpdateStreamDelay = options.UpdateStreamDelay,

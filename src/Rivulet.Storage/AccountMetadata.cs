@@ -3,13 +3,17 @@ using System.Collections.Immutable;
 namespace Rivulet.Storage;
 
 /// <summary>
-/// What an account holds beyond its streams: its settings and its channels. Like streams it is
+/// What an account holds in one region beyond its streams: its settings and its channels. Like streams it is
 /// replaced whole, compare-and-set on <see cref="Version"/>; an account nobody has changed has no
 /// stored value and reads as <see cref="New"/> (version 0).
 /// </summary>
 public sealed record AccountMetadata
 {
     public required string AccountId { get; init; }
+
+    public required string Region { get; init; }
+
+    public AccountKey Key => new(AccountId, Region);
 
     public long Version { get; init; }
 
@@ -25,7 +29,7 @@ public sealed record AccountMetadata
 
     public ImmutableArray<ChannelMetadata> Channels { get; init; } = [];
 
-    public static AccountMetadata New(string accountId) => new() { AccountId = accountId };
+    public static AccountMetadata New(AccountKey account) => new() { AccountId = account.AccountId, Region = account.Region };
 }
 
 /// <summary>

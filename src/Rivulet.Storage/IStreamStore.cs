@@ -12,8 +12,8 @@ public interface IStreamStore : IAsyncDisposable
 
     ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken);
 
-    /// <summary>The account's streams ordered by name (ordinal); every account's when <paramref name="accountId"/> is null.</summary>
-    ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken);
+    /// <summary>The account's streams in its region ordered by name (ordinal); every account's in every region when <paramref name="account"/> is null.</summary>
+    ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken);
 
     /// <summary>Replaces the stream's metadata if its current version is <paramref name="expectedVersion"/>; the stored version becomes expectedVersion + 1.</summary>
     ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken);
@@ -21,8 +21,8 @@ public interface IStreamStore : IAsyncDisposable
     /// <summary>Removes the stream created at <paramref name="createdAtMs"/> and all its records.</summary>
     ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken);
 
-    /// <summary>The account's settings and channels; null when nothing about the account was ever stored.</summary>
-    ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken);
+    /// <summary>The account's settings and channels in one region; null when nothing about the account there was ever stored.</summary>
+    ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the account's metadata if its current version is <paramref name="expectedVersion"/>

@@ -11,6 +11,8 @@ namespace Rivulet.Api.Tests;
 internal sealed class ApiHarness
 {
     public const string Account = "000000000000";
+    public const string Region = "us-east-1";
+    public static readonly AccountKey AccountKey = new(Account, Region);
     public const string Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     public ApiHarness(KinesisOptions? options = null, Func<TimeProvider, IStreamStore>? store = null)

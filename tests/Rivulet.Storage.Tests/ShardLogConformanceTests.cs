@@ -12,7 +12,7 @@ namespace Rivulet.Storage.Tests;
 /// </summary>
 public abstract class ShardLogConformanceTests : IAsyncDisposable
 {
-    private static readonly StreamKey Key = new("000000000000", "conformance");
+    private static readonly StreamKey Key = new("000000000000", "us-east-1", "conformance");
 
     private readonly List<IStreamStore> _opened = [];
 
@@ -253,13 +253,96 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
     public async Task Streams_are_listed_per_account_in_name_order()
     {
         await using var store = CreateStore();
-        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("111111111111", "b") }, default);
-        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("111111111111", "a") }, default);
-        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("222222222222", "c") }, default);
+        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("111111111111", "us-east-1", "b") }, default);
+        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("111111111111", "us-east-1", "a") }, default);
+        await store.CreateStreamAsync(NewStream() with { Key = new StreamKey("222222222222", "us-east-1", "c") }, default);
 
-        var listed = await store.ListStreamsAsync("111111111111", default);
+        var listed = await store.ListStreamsAsync(new AccountKey("111111111111", "us-east-1"), default);
 
         Assert.Equal(["a", "b"], listed.Select(s => s.Key.StreamName));
+    }
+
+    [Fact]
+    public async Task One_name_in_two_accounts_and_two_regions_is_four_streams_with_four_logs()
+    {
+        var store = Track(CreateStore());
+        var keys = FourKeys();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.Equal(StreamStoreOutcome.Done, await store.CreateStreamAsync(NewStream() with { Key = keys[i], RetentionPeriodHours = 24 + i }, default));
+            await store.GetShardLog(keys[i], Clock.Now, 0).AppendAsync(Records($"record-{i}"), default);
+        }
+
+        Assert.Equal(StreamStoreOutcome.AlreadyExists, await store.CreateStreamAsync(NewStream() with { Key = keys[3] }, default));
+        await AssertFourStreamsAsync(store, keys);
+
+        await store.DeleteStreamAsync(keys[0], Clock.Now, default);
+        Assert.Null(await store.GetStreamAsync(keys[0], default));
+        Assert.NotNull(await store.GetStreamAsync(keys[1], default));
+        Assert.Empty(await store.ListStreamsAsync(keys[0].Account, default));
+        Assert.Equal(3, (await store.ListStreamsAsync(null, default)).Count);
+    }
+
+    [Fact]
+    public async Task Streams_and_account_metadata_keep_their_regions_across_reopening()
+    {
+        var store = Track(CreateStore());
+        var keys = FourKeys();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            await store.CreateStreamAsync(NewStream() with { Key = keys[i], RetentionPeriodHours = 24 + i }, default);
+            await store.GetShardLog(keys[i], Clock.Now, 0).AppendAsync(Records($"record-{i}"), default);
+        }
+
+        var east = new AccountKey(keys[0].AccountId, keys[0].Region);
+        var west = east with { Region = keys[1].Region };
+        await store.UpdateAccountAsync(AccountMetadata.New(east) with { CommitmentStatus = "ENABLED" }, 0, default);
+
+        var reopened = Track(await ReopenOrSkipAsync(store));
+
+        await AssertFourStreamsAsync(reopened, keys);
+        Assert.Equal("ENABLED", (await reopened.GetAccountAsync(east, default))!.CommitmentStatus);
+        Assert.Null(await reopened.GetAccountAsync(west, default));
+    }
+
+    [Fact]
+    public async Task Account_metadata_is_kept_per_account_and_region()
+    {
+        var store = Track(CreateStore());
+        var east = new AccountKey("111111111111", "us-east-1");
+        var west = east with { Region = "eu-west-1" };
+
+        Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(AccountMetadata.New(east) with { CommitmentStatus = "ENABLED" }, 0, default));
+        Assert.Null(await store.GetAccountAsync(west, default));
+        Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(AccountMetadata.New(west), 0, default));
+
+        Assert.Equal(("ENABLED", "us-east-1"), ((await store.GetAccountAsync(east, default))!.CommitmentStatus, (await store.GetAccountAsync(east, default))!.Region));
+        Assert.Equal(("DISABLED", "eu-west-1"), ((await store.GetAccountAsync(west, default))!.CommitmentStatus, (await store.GetAccountAsync(west, default))!.Region));
+        Assert.Null(await store.GetAccountAsync(new AccountKey("222222222222", "us-east-1"), default));
+    }
+
+    private static StreamKey[] FourKeys() =>
+    [
+        new("111111111111", "us-east-1", "same"),
+        new("111111111111", "eu-west-1", "same"),
+        new("222222222222", "us-east-1", "same"),
+        new("222222222222", "eu-west-1", "same"),
+    ];
+
+    private async Task AssertFourStreamsAsync(IStreamStore store, StreamKey[] keys)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var stream = await store.GetStreamAsync(keys[i], default);
+            Assert.NotNull(stream);
+            Assert.Equal((keys[i], 24 + i), (stream.Key, stream.RetentionPeriodHours));
+            var listed = Assert.Single(await store.ListStreamsAsync(keys[i].Account, default));
+            Assert.Equal(keys[i], listed.Key);
+            var read = await store.GetShardLog(keys[i], stream.CreatedAtMs, 0).ReadAsync(new ReadRequest(0, 100, long.MaxValue, 0), default);
+            Assert.Equal([$"record-{i}"], read.Records.Select(r => Encoding.UTF8.GetString(r.Data.Span)));
+        }
+
+        Assert.Equal(4, (await store.ListStreamsAsync(null, default)).Count);
     }
 
     [Fact]
@@ -374,7 +457,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
         var reopened = Track(await ReopenOrSkipAsync(store));
 
         Assert.Null(await reopened.GetStreamAsync(Key, default));
-        Assert.Empty(await reopened.ListStreamsAsync(Key.AccountId, default));
+        Assert.Empty(await reopened.ListStreamsAsync(Key.Account, default));
     }
 
     [Fact]
@@ -508,7 +591,7 @@ public abstract class ShardLogConformanceTests : IAsyncDisposable
 
         Assert.Equal(StreamStoreOutcome.NotFound, await store.UpdateStreamAsync(other, 0, default));
         Assert.Equal(StreamStoreOutcome.NotFound, await store.DeleteStreamAsync(Key, other.CreatedAtMs, default));
-        Assert.Equal(StreamStoreOutcome.NotFound, await store.DeleteStreamAsync(new StreamKey("000000000000", "missing"), stream.CreatedAtMs, default));
+        Assert.Equal(StreamStoreOutcome.NotFound, await store.DeleteStreamAsync(new StreamKey("000000000000", "us-east-1", "missing"), stream.CreatedAtMs, default));
         Assert.NotNull(await store.GetStreamAsync(Key, default));
     }
 

@@ -28,7 +28,7 @@ internal static class BillingCommitment
 
     public static async ValueTask<AccountMetadata> GetAsync(IStreamStore store, RequestContext context, CancellationToken cancellationToken)
     {
-        var stored = await store.GetAccountAsync(context.AccountId, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(context.AccountId);
+        var stored = await store.GetAccountAsync(context.Account, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(context.Account);
         return Settled(stored, context.NowMs);
     }
 
@@ -37,7 +37,7 @@ internal static class BillingCommitment
     {
         while (true)
         {
-            var stored = await store.GetAccountAsync(context.AccountId, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(context.AccountId);
+            var stored = await store.GetAccountAsync(context.Account, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(context.Account);
             var changed = Apply(Settled(stored, context.NowMs), desired, context.NowMs);
             if (ReferenceEquals(changed, stored))
             {

@@ -47,9 +47,9 @@ internal static class ChannelConfiguration
     {
         foreach (var stream in configuration.StreamConfigurationList ?? [])
         {
-            if (stream.StreamARN is { } arn && StreamArn.TryParse(arn, out _, out var accountId, out var name))
+            if (stream.StreamARN is { } arn && StreamArn.TryParse(arn, out var region, out var accountId, out var name))
             {
-                yield return (new StreamKey(accountId, name), arn, stream.StreamCreationTimestamp?.ToUnixTimeMilliseconds() ?? 0);
+                yield return (new StreamKey(accountId, region, name), arn, stream.StreamCreationTimestamp?.ToUnixTimeMilliseconds() ?? 0);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Rivulet.Api.Streams;
+using Rivulet.Protocol.Auth;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
@@ -15,16 +16,21 @@ internal sealed class ChannelRegistry
 
     public ChannelRegistry(IStreamStore store) => _store = store;
 
-    /// <summary>The name of the channel an ARN names in the caller's account and region.</summary>
-    /// <exception cref="KinesisException">RNF for another account's or region's channel; IA for an ARN that names no channel.</exception>
-    public static string Identify(RequestContext context, string channelArn)
+    /// <summary>
+    /// The channel an ARN names: its name, and the caller's context in the ARN's region, where the
+    /// channel is (like every ARN, a channel's resolves in its own region).
+    /// </summary>
+    /// <exception cref="KinesisException">RNF for another account's channel or a region that cannot exist; IA for an ARN that names no channel.</exception>
+    public static (RequestContext Owner, string Name) Identify(RequestContext context, string channelArn)
     {
         if (!ChannelArn.TryParse(channelArn, out var region, out var accountId, out var name))
         {
             throw ApiErrors.InvalidChannelArn(channelArn);
         }
 
-        return region == context.Region && accountId == context.AccountId ? name : throw ApiErrors.ChannelNotFound(name, accountId);
+        return accountId == context.AccountId && RegionName.IsValid(region)
+            ? (context.For(new AccountKey(accountId, region)), name)
+            : throw ApiErrors.ChannelNotFound(name, accountId);
     }
 
     public static ChannelMetadata? Find(ImmutableArray<ChannelMetadata> channels, string name)
@@ -62,16 +68,16 @@ internal sealed class ChannelRegistry
     /// <summary>The account's channels as they stand now, ordered by name.</summary>
     public async ValueTask<ImmutableArray<ChannelMetadata>> ListAsync(RequestContext context, CancellationToken cancellationToken)
     {
-        var account = await ReadAsync(context.AccountId, cancellationToken).ConfigureAwait(false);
+        var account = await ReadAsync(context.Account, cancellationToken).ConfigureAwait(false);
         return ChannelLifecycle.Settle(account.Channels, context.NowMs);
     }
 
     /// <exception cref="KinesisException">RNF when the ARN names no channel of the caller's.</exception>
-    public async ValueTask<ChannelMetadata> GetAsync(RequestContext context, string channelArn, CancellationToken cancellationToken)
+    public async ValueTask<(RequestContext Owner, ChannelMetadata Channel)> GetAsync(RequestContext context, string channelArn, CancellationToken cancellationToken)
     {
-        var name = Identify(context, channelArn);
+        (context, var name) = Identify(context, channelArn);
         var channels = await ListAsync(context, cancellationToken).ConfigureAwait(false);
-        return Find(channels, name) ?? throw ApiErrors.ChannelNotFound(name, context.AccountId);
+        return (context, Find(channels, name) ?? throw ApiErrors.ChannelNotFound(name, context.AccountId));
     }
 
     /// <summary>
@@ -86,7 +92,7 @@ internal sealed class ChannelRegistry
     {
         while (true)
         {
-            var account = await ReadAsync(context.AccountId, cancellationToken).ConfigureAwait(false);
+            var account = await ReadAsync(context.Account, cancellationToken).ConfigureAwait(false);
             var settled = ChannelLifecycle.Settle(account.Channels, context.NowMs);
             var (channels, result) = await change(settled).ConfigureAwait(false);
             if (channels == account.Channels)
@@ -139,7 +145,7 @@ internal sealed class ChannelRegistry
         ImmutableArray<ChannelMetadata> channels;
         try
         {
-            channels = await ListAsync(context with { AccountId = stream.Key.AccountId }, cancellationToken).ConfigureAwait(false);
+            channels = await ListAsync(context.For(stream.Key.Account), cancellationToken).ConfigureAwait(false);
         }
         catch (KinesisException)
         {
@@ -165,7 +171,7 @@ internal sealed class ChannelRegistry
         ImmutableArray<ChannelMetadata> channels;
         try
         {
-            channels = await ListAsync(context with { AccountId = stream.Key.AccountId }, cancellationToken).ConfigureAwait(false);
+            channels = await ListAsync(context.For(stream.Key.Account), cancellationToken).ConfigureAwait(false);
         }
         catch (KinesisException)
         {
@@ -195,11 +201,11 @@ internal sealed class ChannelRegistry
             && !(stream.Status == StreamStatus.Deleting && stream.StatusSettlesAtMs is { } settlesAt && settlesAt <= nowMs);
     }
 
-    private async ValueTask<AccountMetadata> ReadAsync(string accountId, CancellationToken cancellationToken)
+    private async ValueTask<AccountMetadata> ReadAsync(AccountKey account, CancellationToken cancellationToken)
     {
         try
         {
-            return await _store.GetAccountAsync(accountId, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(accountId);
+            return await _store.GetAccountAsync(account, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(account);
         }
         catch (IOException)
         {

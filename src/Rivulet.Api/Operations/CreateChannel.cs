@@ -33,7 +33,7 @@ internal sealed class CreateChannel : IOperation<CreateChannelInput, CreateChann
             var stream = await SourceAsync(context, source.StreamARN!, cancellationToken).ConfigureAwait(false);
             sources.Add(new ChannelStreamDescription
             {
-                StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+                StreamARN = StreamArn.Format(stream.Key),
                 StreamCreationTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stream.CreatedAtMs),
                 RecordConfiguration = source.RecordConfiguration,
             });
@@ -76,7 +76,7 @@ internal sealed class CreateChannel : IOperation<CreateChannelInput, CreateChann
     private async ValueTask<StreamMetadata> SourceAsync(RequestContext context, string streamArn, CancellationToken cancellationToken)
     {
         var key = StreamResolver.Identify(context, null, streamArn);
-        if (key.AccountId != context.AccountId)
+        if (key.Account != context.Account)
         {
             throw ApiErrors.StreamNotFound(key.StreamName, key.AccountId);
         }
@@ -115,8 +115,8 @@ internal sealed class CreateChannel : IOperation<CreateChannelInput, CreateChann
 
             foreach (var source in sources)
             {
-                if (StreamArn.TryParse(source.StreamARN!, out _, out var accountId, out var streamName)
-                    && ChannelConfiguration.Reads(existing, new StreamKey(accountId, streamName), source.StreamCreationTimestamp!.Value.ToUnixTimeMilliseconds()))
+                if (StreamArn.TryParse(source.StreamARN!, out var region, out var accountId, out var streamName)
+                    && ChannelConfiguration.Reads(existing, new StreamKey(accountId, region, streamName), source.StreamCreationTimestamp!.Value.ToUnixTimeMilliseconds()))
                 {
                     throw ApiErrors.StreamChannelLimitExceeded(streamName, accountId, destination);
                 }

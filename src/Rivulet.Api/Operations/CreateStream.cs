@@ -52,10 +52,10 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
                 throw ApiErrors.WarmThroughputNeedsOnDemandMode();
             }
 
-            await WarmThroughputRules.CheckAsync(_store, context, context.AccountId, warm, cancellationToken).ConfigureAwait(false);
+            await WarmThroughputRules.CheckAsync(_store, context, context.Account, warm, cancellationToken).ConfigureAwait(false);
         }
 
-        var key = new StreamKey(context.AccountId, input.StreamName!);
+        var key = new StreamKey(context.AccountId, context.Region, input.StreamName!);
         if (input.Tags is { } tags)
         {
             // The model lets 200 tags through; a stream may carry 50, from its creation on.
@@ -64,7 +64,7 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
             TagRules.CheckCount(tags.Count, failure, "stream");
         }
 
-        var existing = await AccountStreams.ListAsync(_store, context.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
+        var existing = await AccountStreams.ListAsync(_store, context.Account, context.NowMs, cancellationToken).ConfigureAwait(false);
         var creating = existing.Count(stream => stream.Status == StreamStatus.Creating && stream.StatusSettlesAtMs > context.NowMs);
         if (creating >= MaxCreatingStreams)
         {
@@ -81,9 +81,9 @@ internal sealed class CreateStream : IOperation<CreateStreamInput>
         }
 
         var openShards = AccountStreams.OpenShards(existing);
-        if ((long)openShards + shardCount > _options.ShardLimit)
+        if ((long)openShards + shardCount > _options.ShardLimitIn(context.Region))
         {
-            throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimit, shardCount);
+            throw ApiErrors.ShardLimitExceeded(context.AccountId, context.Region, openShards, _options.ShardLimitIn(context.Region), shardCount);
         }
 
         var now = context.NowMs;

@@ -20,7 +20,8 @@ internal sealed class DeleteChannel : IOperation<DeleteChannelInput>
 
     public async ValueTask ExecuteAsync(RequestContext context, DeleteChannelInput input, CancellationToken cancellationToken)
     {
-        var name = ChannelRegistry.Identify(context, input.ChannelARN!);
+        // From here on the context is the channel's region, which its ARN names.
+        (context, var name) = ChannelRegistry.Identify(context, input.ChannelARN!);
         var delay = (long)_options.DeleteStreamDelay.TotalMilliseconds;
         await _channels.ChangeAsync(
             context,

@@ -11,7 +11,7 @@ internal sealed class DescribeChannel : IOperation<DescribeChannelInput, Describ
 
     public async ValueTask<DescribeChannelOutput> ExecuteAsync(RequestContext context, DescribeChannelInput input, CancellationToken cancellationToken)
     {
-        var channel = await _channels.GetAsync(context, input.ChannelARN!, cancellationToken).ConfigureAwait(false);
+        (context, var channel) = await _channels.GetAsync(context, input.ChannelARN!, cancellationToken).ConfigureAwait(false);
         var configuration = ChannelConfiguration.Read(channel);
         var (status, reason) = await _channels.StatusAsync(channel, configuration, context.NowMs, cancellationToken).ConfigureAwait(false);
         return new DescribeChannelOutput { ChannelDescription = ChannelView.Describe(context, channel, configuration, status, reason) };

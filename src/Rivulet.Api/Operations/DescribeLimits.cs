@@ -18,8 +18,8 @@ internal sealed class DescribeLimits : IOperation<DescribeLimitsInput, DescribeL
 
     public async ValueTask<DescribeLimitsOutput> ExecuteAsync(RequestContext context, DescribeLimitsInput input, CancellationToken cancellationToken)
     {
-        var streams = await AccountStreams.ListAsync(_store, context.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
-        var account = await _store.GetAccountAsync(context.AccountId, cancellationToken).ConfigureAwait(false);
+        var streams = await AccountStreams.ListAsync(_store, context.Account, context.NowMs, cancellationToken).ConfigureAwait(false);
+        var account = await _store.GetAccountAsync(context.Account, cancellationToken).ConfigureAwait(false);
         var channels = 0;
         foreach (var channel in account?.Channels ?? [])
         {
@@ -29,7 +29,7 @@ internal sealed class DescribeLimits : IOperation<DescribeLimitsInput, DescribeL
 
         return new DescribeLimitsOutput
         {
-            ShardLimit = _options.ShardLimit,
+            ShardLimit = _options.ShardLimitIn(context.Region),
             OpenShardCount = AccountStreams.OpenShards(streams),
             OnDemandStreamCount = AccountStreams.OnDemand(streams),
             OnDemandStreamCountLimit = _options.OnDemandStreamLimit,

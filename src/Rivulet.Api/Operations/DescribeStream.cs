@@ -40,7 +40,7 @@ internal sealed class DescribeStream : IOperation<DescribeStreamInput, DescribeS
             StreamDescription = new StreamDescription
             {
                 StreamName = stream.Key.StreamName,
-                StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+                StreamARN = StreamArn.Format(stream.Key),
                 StreamStatus = stream.Status,
                 StreamModeDetails = new StreamModeDetails { StreamMode = stream.StreamMode },
                 Shards = shards,

@@ -31,7 +31,7 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
         var onDemand = stream.StreamMode == StreamModes.OnDemand;
 
         // Warm throughput is shown only for on-demand streams of accounts with the billing commitment (WarmThroughputObject docs).
-        var warm = onDemand && BillingCommitment.IsActive(await BillingCommitment.GetAsync(_store, context with { AccountId = stream.Key.AccountId }, cancellationToken).ConfigureAwait(false))
+        var warm = onDemand && BillingCommitment.IsActive(await BillingCommitment.GetAsync(_store, context.For(stream.Key.Account), cancellationToken).ConfigureAwait(false))
             ? WarmThroughput.View(stream, context.NowMs)
             : null;
 
@@ -42,7 +42,7 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
             StreamDescriptionSummary = new StreamDescriptionSummary
             {
                 StreamName = stream.Key.StreamName,
-                StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+                StreamARN = StreamArn.Format(stream.Key),
                 StreamStatus = stream.Status,
                 StreamModeDetails = new StreamModeDetails { StreamMode = stream.StreamMode },
                 RetentionPeriodHours = stream.RetentionPeriodHours,

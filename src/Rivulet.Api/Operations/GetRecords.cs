@@ -26,7 +26,7 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
 
     public async ValueTask<GetRecordsOutput> ExecuteAsync(RequestContext context, GetRecordsInput input, CancellationToken cancellationToken)
     {
-        if (!ShardIterator.TryDecode(input.ShardIterator, _options.TokenKey, out var iterator))
+        if (!ShardIterator.TryDecode(input.ShardIterator, _options.TokenKey, _options.Region, out var iterator))
         {
             throw ApiErrors.InvalidShardIterator();
         }
@@ -36,7 +36,7 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
             throw ApiErrors.IteratorExpired(DateTimeOffset.FromUnixTimeMilliseconds(iterator.IssuedAtMs), context.Now);
         }
 
-        var key = new StreamKey(iterator.AccountId, iterator.StreamName);
+        var key = new StreamKey(iterator.AccountId, iterator.Region, iterator.StreamName);
         var stream = await _streams.FindAsync(context, key, cancellationToken).ConfigureAwait(false);
         if (stream is null || stream.CreatedAtMs != iterator.StreamCreatedAtMs)
         {

@@ -77,7 +77,7 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
             throw ApiErrors.DryRunSucceeded();
         }
 
-        var iterator = new ShardIterator(account, name, stream.CreatedAtMs, shard.Index, byTimestamp, value, context.NowMs);
+        var iterator = new ShardIterator(account, stream.Key.Region, name, stream.CreatedAtMs, shard.Index, byTimestamp, value, context.NowMs);
         return new GetShardIteratorOutput { ShardIterator = iterator.Encode(_options.TokenKey) };
     }
 

@@ -29,7 +29,7 @@ internal sealed class ListChannels : IOperation<ListChannelsInput, ListChannelsO
         string? after = null;
         if (input.NextToken is not null)
         {
-            after = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, context.AccountId, context.NowMs).After;
+            after = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, context.Account, _options.Region, context.NowMs).After;
         }
 
         var limit = Math.Min(input.MaxResults ?? MaxPage, MaxPage);
@@ -61,7 +61,7 @@ internal sealed class ListChannels : IOperation<ListChannelsInput, ListChannelsO
         return new ListChannelsOutput
         {
             ChannelSummaries = summaries,
-            NextToken = hasMore ? new PageToken(TokenKind, context.AccountId, "", 0, summaries[^1].ChannelName!, context.NowMs).Encode(_options.TokenKey) : null,
+            NextToken = hasMore ? new PageToken(TokenKind, context.AccountId, context.Region, "", 0, summaries[^1].ChannelName!, context.NowMs).Encode(_options.TokenKey) : null,
         };
     }
 
@@ -72,7 +72,7 @@ internal sealed class ListChannels : IOperation<ListChannelsInput, ListChannelsO
             foreach (var wanted in filter)
             {
                 if (!StreamArn.TryParse(wanted.StreamARN!, out var region, out var accountId, out var name)
-                    || region != context.Region || accountId != stream.Key.AccountId || name != stream.Key.StreamName)
+                    || region != stream.Key.Region || accountId != stream.Key.AccountId || name != stream.Key.StreamName)
                 {
                     continue;
                 }

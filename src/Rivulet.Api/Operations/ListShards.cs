@@ -41,9 +41,9 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
                 throw ApiErrors.ListShardsNextTokenWithParameter("StreamCreationTimestamp");
             }
 
-            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, null, context.NowMs);
+            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, null, _options.Region, context.NowMs);
 
-            var key = new StreamKey(token.AccountId, token.Scope);
+            var key = new StreamKey(token.AccountId, token.Region, token.Scope);
             var found = await _streams.FindAsync(context, key, cancellationToken).ConfigureAwait(false);
             if (found is null || found.CreatedAtMs != token.ScopeCreatedAtMs)
             {
@@ -93,7 +93,7 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
         {
             Shards = shards,
             NextToken = hasMore
-                ? new PageToken(TokenKind, stream.Key.AccountId, stream.Key.StreamName, stream.CreatedAtMs, last.ToString(CultureInfo.InvariantCulture), context.NowMs).Encode(_options.TokenKey)
+                ? new PageToken(TokenKind, stream.Key.AccountId, stream.Key.Region, stream.Key.StreamName, stream.CreatedAtMs, last.ToString(CultureInfo.InvariantCulture), context.NowMs).Encode(_options.TokenKey)
                 : null,
         };
     }

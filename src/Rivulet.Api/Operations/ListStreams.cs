@@ -26,7 +26,7 @@ internal sealed class ListStreams : IOperation<ListStreamsInput, ListStreamsOutp
         var after = input.ExclusiveStartStreamName;
         if (input.NextToken is not null)
         {
-            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, context.AccountId, context.NowMs);
+            var token = PageToken.Accept(input.NextToken, _options.TokenKey, TokenKind, context.Account, _options.Region, context.NowMs);
 
             after = token.After;
         }
@@ -35,7 +35,7 @@ internal sealed class ListStreams : IOperation<ListStreamsInput, ListStreamsOutp
         var names = new List<string>();
         var summaries = new List<StreamSummary>();
         var hasMore = false;
-        foreach (var listed in await _store.ListStreamsAsync(context.AccountId, cancellationToken).ConfigureAwait(false))
+        foreach (var listed in await _store.ListStreamsAsync(context.Account, cancellationToken).ConfigureAwait(false))
         {
             if (after is not null && string.CompareOrdinal(listed.Key.StreamName, after) <= 0)
             {
@@ -58,7 +58,7 @@ internal sealed class ListStreams : IOperation<ListStreamsInput, ListStreamsOutp
             summaries.Add(new StreamSummary
             {
                 StreamName = stream.Key.StreamName,
-                StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+                StreamARN = StreamArn.Format(stream.Key),
                 StreamStatus = stream.Status,
                 StreamModeDetails = new StreamModeDetails { StreamMode = stream.StreamMode },
                 StreamCreationTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stream.CreatedAtMs),
@@ -70,7 +70,7 @@ internal sealed class ListStreams : IOperation<ListStreamsInput, ListStreamsOutp
             StreamNames = names,
             HasMoreStreams = hasMore,
             StreamSummaries = summaries,
-            NextToken = hasMore ? new PageToken(TokenKind, context.AccountId, "", 0, names[^1], context.NowMs).Encode(_options.TokenKey) : null,
+            NextToken = hasMore ? new PageToken(TokenKind, context.AccountId, context.Region, "", 0, names[^1], context.NowMs).Encode(_options.TokenKey) : null,
         };
     }
 }

@@ -17,7 +17,8 @@ internal sealed class UpdateChannel : IOperation<UpdateChannelInput, UpdateChann
 
     public async ValueTask<UpdateChannelOutput> ExecuteAsync(RequestContext context, UpdateChannelInput input, CancellationToken cancellationToken)
     {
-        var name = ChannelRegistry.Identify(context, input.ChannelARN!);
+        // From here on the context is the channel's region, which its ARN names.
+        (context, var name) = ChannelRegistry.Identify(context, input.ChannelARN!);
         if (input.S3DestinationConfiguration is not null && input.S3TablesDestinationConfiguration is not null)
         {
             throw ApiErrors.UpdateChannelBothDestinations();

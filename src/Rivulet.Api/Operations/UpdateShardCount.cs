@@ -58,7 +58,7 @@ internal sealed class UpdateShardCount : IOperation<UpdateShardCountInput, Updat
         return new UpdateShardCountOutput
         {
             StreamName = stream.Key.StreamName,
-            StreamARN = StreamArn.Format(context.Region, stream.Key.AccountId, stream.Key.StreamName),
+            StreamARN = StreamArn.Format(stream.Key),
             CurrentShardCount = current,
             TargetShardCount = target,
         };

@@ -36,13 +36,13 @@ internal sealed class UpdateStreamMode : IOperation<UpdateStreamModeInput>
         var key = (await _streams.GetAsync(context, null, input.StreamARN, cancellationToken).ConfigureAwait(false)).Key;
         if (warm is { } requested)
         {
-            await WarmThroughputRules.CheckAsync(_store, context, key.AccountId, requested, cancellationToken).ConfigureAwait(false);
+            await WarmThroughputRules.CheckAsync(_store, context, key.Account, requested, cancellationToken).ConfigureAwait(false);
         }
 
         var otherOnDemand = 0;
         if (mode == StreamModes.OnDemand)
         {
-            var live = await AccountStreams.ListAsync(_store, key.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false);
+            var live = await AccountStreams.ListAsync(_store, key.Account, context.NowMs, cancellationToken).ConfigureAwait(false);
             otherOnDemand = AccountStreams.OnDemand(live, except: key);
         }
 
@@ -62,7 +62,7 @@ internal sealed class UpdateStreamMode : IOperation<UpdateStreamModeInput>
 
             if (mode == StreamModes.OnDemand && otherOnDemand >= _options.OnDemandStreamLimit)
             {
-                throw ApiErrors.OnDemandStreamLimitExceeded(stream.Key.AccountId, context.Region, otherOnDemand, _options.OnDemandStreamLimit);
+                throw ApiErrors.OnDemandStreamLimitExceeded(stream.Key.AccountId, stream.Key.Region, otherOnDemand, _options.OnDemandStreamLimit);
             }
 
             var switched = stream with { StreamMode = mode, StreamModeChangesAtMs = switches.Add(context.NowMs) };

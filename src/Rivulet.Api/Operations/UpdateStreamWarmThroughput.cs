@@ -28,7 +28,7 @@ internal sealed class UpdateStreamWarmThroughput : IOperation<UpdateStreamWarmTh
         var target = input.WarmThroughputMiBps!.Value;
         var found = await _streams.GetAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
         CheckStream(found);
-        await WarmThroughputRules.CheckAsync(_store, context, found.Key.AccountId, target, cancellationToken).ConfigureAwait(false);
+        await WarmThroughputRules.CheckAsync(_store, context, found.Key.Account, target, cancellationToken).ConfigureAwait(false);
 
         var updated = await _streams.UpdateAsync(context, input.StreamName, input.StreamARN, stream =>
         {
@@ -38,7 +38,7 @@ internal sealed class UpdateStreamWarmThroughput : IOperation<UpdateStreamWarmTh
 
         return new UpdateStreamWarmThroughputOutput
         {
-            StreamARN = StreamArn.Format(context.Region, updated.Key.AccountId, updated.Key.StreamName),
+            StreamARN = StreamArn.Format(updated.Key),
             StreamName = updated.Key.StreamName,
             WarmThroughput = WarmThroughput.View(updated, context.NowMs),
         };

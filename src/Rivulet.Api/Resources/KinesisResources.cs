@@ -1,4 +1,5 @@
 using Rivulet.Api.Streams;
+using Rivulet.Protocol.Auth;
 using Rivulet.Storage;
 
 namespace Rivulet.Api.Resources;
@@ -53,7 +54,7 @@ internal sealed class KinesisResources
                 var consumer = FindConsumer(context, await GetConsumerStreamAsync(context, arn, cancellationToken).ConfigureAwait(false), arn, out _).Consumer;
                 return new ResourceAttributes(consumer.Tags, consumer.ResourcePolicy);
             default:
-                var (channel, _) = FindChannel(context, await GetAccountAsync(context, arn, cancellationToken).ConfigureAwait(false), arn, out _);
+                var (channel, _) = FindChannel(context, await GetAccountAsync(arn, cancellationToken).ConfigureAwait(false), arn, out _);
                 return new ResourceAttributes(channel.Tags, channel.ResourcePolicy);
         }
     }
@@ -78,8 +79,8 @@ internal sealed class KinesisResources
                 }, cancellationToken).ConfigureAwait(false);
                 break;
             case ResourceKind.Consumer:
-                RequireRegion(context, arn);
-                await _streams.UpdateAsync(context, arn.Name, null, stream =>
+                RequireRegion(arn);
+                await _streams.UpdateAsync(context, null, StreamArn.Format(arn.Region, arn.AccountId, arn.Name), stream =>
                 {
                     var (consumer, index) = FindConsumer(context, stream, arn, out var status);
                     validate();
@@ -105,7 +106,7 @@ internal sealed class KinesisResources
     {
         while (true)
         {
-            var account = await GetAccountAsync(context, arn, cancellationToken).ConfigureAwait(false);
+            var account = await GetAccountAsync(arn, cancellationToken).ConfigureAwait(false);
             var (channel, index) = FindChannel(context, account, arn, out var status);
             validate();
             if (status != StreamStatus.Active)
@@ -130,21 +131,22 @@ internal sealed class KinesisResources
 
     private async ValueTask<StreamMetadata> GetConsumerStreamAsync(RequestContext context, ResourceArn arn, CancellationToken cancellationToken)
     {
-        RequireRegion(context, arn);
-        var stream = await _streams.FindAsync(context, new StreamKey(arn.AccountId, arn.Name), cancellationToken).ConfigureAwait(false);
+        RequireRegion(arn);
+        var stream = await _streams.FindAsync(context, new StreamKey(arn.AccountId, arn.Region, arn.Name), cancellationToken).ConfigureAwait(false);
         return stream ?? throw ConsumerNotFound(arn);
     }
 
-    private async ValueTask<AccountMetadata> GetAccountAsync(RequestContext context, ResourceArn arn, CancellationToken cancellationToken)
+    private async ValueTask<AccountMetadata> GetAccountAsync(ResourceArn arn, CancellationToken cancellationToken)
     {
-        RequireRegion(context, arn);
-        return await _store.GetAccountAsync(arn.AccountId, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(arn.AccountId);
+        RequireRegion(arn);
+        var account = new AccountKey(arn.AccountId, arn.Region);
+        return await _store.GetAccountAsync(account, cancellationToken).ConfigureAwait(false) ?? AccountMetadata.New(account);
     }
 
-    // Each region holds its own resources: an ARN of another region names nothing here.
-    private static void RequireRegion(RequestContext context, ResourceArn arn)
+    // Every ARN resolves in its own region; one of a shape no region has names nothing.
+    private static void RequireRegion(ResourceArn arn)
     {
-        if (arn.Region != context.Region)
+        if (!RegionName.IsValid(arn.Region))
         {
             throw arn.Kind switch
             {

@@ -5,11 +5,11 @@ namespace Rivulet.Api.Streams;
 /// <summary>What an account's streams add up to, as the account limits count it.</summary>
 internal static class AccountStreams
 {
-    /// <summary>The account's streams that still exist: a DELETING stream whose time has come is gone, even if nobody has looked since.</summary>
-    public static async ValueTask<List<StreamMetadata>> ListAsync(IStreamStore store, string accountId, long nowMs, CancellationToken cancellationToken)
+    /// <summary>The account's streams in its region that still exist: a DELETING stream whose time has come is gone, even if nobody has looked since.</summary>
+    public static async ValueTask<List<StreamMetadata>> ListAsync(IStreamStore store, AccountKey account, long nowMs, CancellationToken cancellationToken)
     {
         var live = new List<StreamMetadata>();
-        foreach (var stream in await store.ListStreamsAsync(accountId, cancellationToken).ConfigureAwait(false))
+        foreach (var stream in await store.ListStreamsAsync(account, cancellationToken).ConfigureAwait(false))
         {
             if (stream.Status != StreamStatus.Deleting || stream.StatusSettlesAtMs is not { } goneAt || goneAt > nowMs)
             {

@@ -19,7 +19,7 @@ internal static class EnhancedMonitoring
         return new EnhancedMonitoringOutput
         {
             StreamName = updated.Key.StreamName,
-            StreamARN = StreamArn.Format(context.Region, updated.Key.AccountId, updated.Key.StreamName),
+            StreamARN = StreamArn.Format(updated.Key),
             CurrentShardLevelMetrics = before,
             DesiredShardLevelMetrics = [.. updated.ShardLevelMetrics],
         };

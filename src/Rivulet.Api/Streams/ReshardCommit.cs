@@ -28,7 +28,7 @@ internal static class ReshardCommit
         CancellationToken cancellationToken)
     {
         var key = StreamResolver.Identify(context, streamName, streamArn);
-        var accountOpenShards = AccountStreams.OpenShards(await AccountStreams.ListAsync(store, key.AccountId, context.NowMs, cancellationToken).ConfigureAwait(false));
+        var accountOpenShards = AccountStreams.OpenShards(await AccountStreams.ListAsync(store, key.Account, context.NowMs, cancellationToken).ConfigureAwait(false));
         var delay = (long)options.UpdateStreamDelay.TotalMilliseconds;
         StreamMetadata? before = null;
         var after = await streams.UpdateAsync(context, streamName, streamArn, stream =>
@@ -42,9 +42,9 @@ internal static class ReshardCommit
             var effectiveAtMs = context.NowMs + Math.Max(0, delay);
             var shards = plan(stream, effectiveAtMs);
             var added = OpenCount(shards) - OpenCount(stream.Shards);
-            if (added > 0 && (long)accountOpenShards + added > options.ShardLimit)
+            if (added > 0 && (long)accountOpenShards + added > options.ShardLimitIn(key.Region))
             {
-                throw ApiErrors.ShardLimitExceeded(stream.Key.AccountId, context.Region, accountOpenShards, options.ShardLimit, added);
+                throw ApiErrors.ShardLimitExceeded(stream.Key.AccountId, stream.Key.Region, accountOpenShards, options.ShardLimitIn(key.Region), added);
             }
 
             before = stream;

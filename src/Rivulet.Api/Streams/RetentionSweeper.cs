@@ -32,7 +32,7 @@ public sealed class RetentionSweeper
                 continue; // nothing of it is served, and nothing of it is removed automatically
             }
 
-            var context = new RequestContext(listed.Key.AccountId, _options.Region, now);
+            var context = new RequestContext(listed.Key.AccountId, listed.Key.Region, now);
             var stream = await _streams.FindAsync(context, listed.Key, cancellationToken).ConfigureAwait(false);
             if (stream is null || stream.CreatedAtMs != listed.CreatedAtMs)
             {

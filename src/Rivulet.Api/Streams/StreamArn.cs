@@ -1,3 +1,5 @@
+using Rivulet.Storage;
+
 namespace Rivulet.Api.Streams;
 
 /// <summary>Stream ARNs as AWS writes them: <c>arn:aws:kinesis:&lt;region&gt;:&lt;account&gt;:stream/&lt;name&gt;</c>.</summary>
@@ -5,6 +7,8 @@ internal static class StreamArn
 {
     public static string Format(string region, string accountId, string streamName) =>
         $"arn:aws:kinesis:{region}:{accountId}:stream/{streamName}";
+
+    public static string Format(StreamKey key) => Format(key.Region, key.AccountId, key.StreamName);
 
     /// <summary>Splits an ARN already checked against the model's pattern (<c>arn:aws.*:kinesis:.*:\d{12}:stream/\S+</c>).</summary>
     public static bool TryParse(string arn, out string region, out string accountId, out string streamName)

@@ -1,3 +1,4 @@
+using Rivulet.Protocol.Auth;
 using Rivulet.Storage;
 
 namespace Rivulet.Api.Streams;
@@ -13,12 +14,16 @@ internal sealed class StreamResolver
 
     public StreamResolver(IStreamStore store) => _store = store;
 
-    /// <summary>The stream's key and the name to use in error messages.</summary>
+    /// <summary>
+    /// The stream's key and the name to use in error messages. A name is the caller's account's in
+    /// the caller's region; an ARN names its own account and region (what AWS does when they differ
+    /// from the caller's is unverified; its resource policies do allow other accounts in).
+    /// </summary>
     public static StreamKey Identify(RequestContext context, string? streamName, string? streamArn)
     {
         if (streamArn is null)
         {
-            return streamName is null ? throw ApiErrors.StreamNameOrArnRequired() : new StreamKey(context.AccountId, streamName);
+            return streamName is null ? throw ApiErrors.StreamNameOrArnRequired() : new StreamKey(context.AccountId, context.Region, streamName);
         }
 
         if (!StreamArn.TryParse(streamArn, out var region, out var accountId, out var arnName))
@@ -31,12 +36,13 @@ internal sealed class StreamResolver
             throw ApiErrors.StreamNameArnMismatch(streamName, streamArn);
         }
 
-        if (region != context.Region)
+        // No stream can live in a region of another shape (nor could the store name its directory).
+        if (!RegionName.IsValid(region))
         {
             throw ApiErrors.StreamNotFound(arnName, accountId);
         }
 
-        return new StreamKey(accountId, arnName);
+        return new StreamKey(accountId, region, arnName);
     }
 
     public async ValueTask<StreamMetadata> GetAsync(RequestContext context, string? streamName, string? streamArn, CancellationToken cancellationToken)

@@ -5,7 +5,8 @@ namespace Rivulet.Protocol.Auth;
 /// <summary>
 /// The presence checks AWS makes before it looks at a signature (wire reference §2.1 rows 1–4):
 /// one of header or query authentication, each with all of its parts. Verifying the signature
-/// itself is a separate step.
+/// itself is a separate step (<see cref="SigV4Verifier"/>). What passes names its access key and,
+/// when the credential scope has five parts and a valid region, that region.
 /// </summary>
 public static class SigV4Presence
 {
@@ -61,7 +62,7 @@ public static class SigV4Presence
             return Fail("IncompleteSignatureException", message.Append("Authorization=").Append(authorization).ToString());
         }
 
-        return new AuthenticationCheck(null, null, AccessKeyOf(credential!));
+        return new AuthenticationCheck(null, null, AccessKeyOf(credential!), ScopeRegion(credential!));
     }
 
     private static AuthenticationCheck CheckQuery(Func<string, string?> queryParameter)
@@ -80,11 +81,12 @@ public static class SigV4Presence
             return Fail("IncompleteSignatureException", message.Append("Re-examine the query-string parameters.").ToString());
         }
 
-        return new AuthenticationCheck(null, null, AccessKeyOf(queryParameter("X-Amz-Credential")!));
+        var credential = queryParameter("X-Amz-Credential")!;
+        return new AuthenticationCheck(null, null, AccessKeyOf(credential), ScopeRegion(credential));
     }
 
     // "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/kinesis/aws4_request, SignedHeaders=a;b, Signature=hex"
-    private static string? Parameter(string authorization, string name)
+    internal static string? Parameter(string authorization, string name)
     {
         var span = authorization.AsSpan();
         var at = 0;
@@ -114,6 +116,20 @@ public static class SigV4Presence
     {
         var slash = credential.IndexOf('/');
         return slash < 0 ? credential : credential[..slash];
+    }
+
+    // <key>/<yyyymmdd>/<region>/<service>/aws4_request
+    private static string? ScopeRegion(string credential)
+    {
+        var span = credential.AsSpan();
+        Span<Range> parts = stackalloc Range[6];
+        if (span.Split(parts, '/') != 5)
+        {
+            return null;
+        }
+
+        var region = span[parts[2]];
+        return RegionName.IsValid(region) ? region.ToString() : null;
     }
 
     private static AuthenticationCheck Fail(string type, string message) => new(type, message, null);

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace Rivulet.Storage.Local;
 
 /// <summary>
-/// Reads and replaces an account's accounts/&lt;id&gt;.json the way <see cref="MetadataFile"/> does a
+/// Reads and replaces an account's accounts/&lt;region&gt;/&lt;id&gt;.json (or the accounts/&lt;id&gt;.json of
+/// an account stored before regions were) the way <see cref="MetadataFile"/> does a
 /// stream's: written beside, synced, renamed over, directory synced; a crash leaves the old or the new.
 /// </summary>
 internal static class AccountFile
@@ -12,17 +13,18 @@ internal static class AccountFile
     public const string Extension = ".json";
     private const string TempExtension = ".json.tmp";
 
-    public static void Write(StoreContext store, AccountMetadata account)
+    /// <param name="stem">The file's path without <see cref="Extension"/>; its directory exists.</param>
+    public static void Write(StoreContext store, string stem, AccountMetadata account)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(ToDocument(account), LocalJsonContext.Default.AccountDocument);
-        var name = Path.Combine(store.Layout.AccountsRoot, store.Layout.AccountFileName(account.AccountId));
-        store.ReplaceFileDurably(name + Extension, name + TempExtension, bytes);
+        store.ReplaceFileDurably(stem + Extension, stem + TempExtension, bytes);
     }
 
     public static bool IsTemp(string path) => path.EndsWith(TempExtension, StringComparison.Ordinal);
 
+    /// <param name="defaultRegion">The region of a document that names none (written before regions were stored).</param>
     /// <exception cref="CorruptLogException">The file is not an account document this version understands.</exception>
-    public static AccountMetadata Read(string path)
+    public static AccountMetadata Read(string path, string defaultRegion)
     {
         AccountDocument? document;
         try
@@ -42,6 +44,7 @@ internal static class AccountFile
         return new AccountMetadata
         {
             AccountId = document.AccountId,
+            Region = document.Region ?? defaultRegion,
             Version = document.Version,
             CommitmentStatus = document.CommitmentStatus,
             CommitmentStartedAtMs = document.CommitmentStartedAtMs,
@@ -64,6 +67,7 @@ internal static class AccountFile
     private static AccountDocument ToDocument(AccountMetadata account) => new()
     {
         AccountId = account.AccountId,
+        Region = account.Region,
         Version = account.Version,
         CommitmentStatus = account.CommitmentStatus,
         CommitmentStartedAtMs = account.CommitmentStartedAtMs,
@@ -83,7 +87,7 @@ internal static class AccountFile
     };
 }
 
-/// <summary><see cref="AccountMetadata"/> as accounts/&lt;id&gt;.json holds it.</summary>
+/// <summary><see cref="AccountMetadata"/> as accounts/&lt;region&gt;/&lt;id&gt;.json holds it.</summary>
 internal sealed class AccountDocument
 {
     public const int CurrentFormat = 1;
@@ -91,6 +95,9 @@ internal sealed class AccountDocument
     public int Format { get; set; } = CurrentFormat;
 
     public string AccountId { get; set; } = "";
+
+    /// <summary>Null in documents written before regions were stored: the store's <see cref="LocalStoreOptions.DefaultRegion"/>.</summary>
+    public string? Region { get; set; }
 
     public long Version { get; set; }
 

@@ -17,6 +17,12 @@ public sealed record LocalStoreOptions
 
     public FsyncPolicy FsyncPolicy { get; init; } = FsyncPolicy.Always;
 
+    /// <summary>
+    /// The region of streams and accounts whose documents name none: those written before data
+    /// directories recorded regions. Pass the server's configured region, which they were served in.
+    /// </summary>
+    public string DefaultRegion { get; init; } = "us-east-1";
+
     /// <summary>A shard's active segment file is sealed and a new one started once it holds this many bytes (one append is never split).</summary>
     public long SegmentBytes { get; init; } = DefaultSegmentBytes;
 
@@ -41,6 +47,7 @@ public sealed record LocalStoreOptions
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(DataDirectory);
+        StoreLayout.RegionName(DefaultRegion);
         ArgumentOutOfRangeException.ThrowIfLessThan(SegmentBytes, 1024L, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(SegmentBytes, 1L << 30, nameof(SegmentBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(IndexIntervalBytes, 256, nameof(IndexIntervalBytes));

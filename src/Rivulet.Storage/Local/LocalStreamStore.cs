@@ -19,8 +19,12 @@ public sealed class LocalStreamStore : IStreamStore
     private readonly StoreContext _store;
     private readonly FileStream _lock;
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
-    private readonly ConcurrentDictionary<string, AccountMetadata> _accounts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _damagedAccounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<AccountKey, AccountMetadata> _accounts = new();
+    private readonly ConcurrentDictionary<AccountKey, string> _damagedAccounts = new();
+
+    // What was stored before regions were keeps its place on disk (StoreLayout): these name where.
+    private readonly ConcurrentDictionary<StreamKey, (long CreatedAtMs, string Directory)> _legacyStreams = new();
+    private readonly ConcurrentDictionary<AccountKey, string> _legacyAccountFiles = new();
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), LocalShardLog> _logs = new();
     private readonly Lock _metadataGate = new();
     private readonly LocalShardLog _deletedLog;
@@ -58,7 +62,7 @@ public sealed class LocalStreamStore : IStreamStore
                 return ValueTask.FromResult(StreamStoreOutcome.AlreadyExists);
             }
 
-            var directory = _store.Layout.StreamDirectory(stream.Key, stream.CreatedAtMs);
+            var directory = StreamDirectory(stream.Key, stream.CreatedAtMs);
             _store.CreateDirectoryDurably(directory);
             MetadataFile.Write(_store, directory, stream);
             _streams[stream.Key] = stream;
@@ -70,8 +74,8 @@ public sealed class LocalStreamStore : IStreamStore
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_streams.TryGetValue(key, out var stream) ? stream : null);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StreamListing.Of(_streams.Values, accountId));
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(StreamListing.Of(_streams.Values, account));
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken)
     {
@@ -95,7 +99,7 @@ public sealed class LocalStreamStore : IStreamStore
             }
 
             var next = updated with { Version = expectedVersion + 1 };
-            MetadataFile.Write(_store, _store.Layout.StreamDirectory(updated.Key, updated.CreatedAtMs), next);
+            MetadataFile.Write(_store, StreamDirectory(updated.Key, updated.CreatedAtMs), next);
             _streams[updated.Key] = next;
         }
 
@@ -103,14 +107,14 @@ public sealed class LocalStreamStore : IStreamStore
     }
 
     /// <exception cref="IOException">The account's file exists but could not be read at start-up.</exception>
-    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken)
+    public ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken)
     {
-        if (_damagedAccounts.TryGetValue(accountId, out var damage))
+        if (_damagedAccounts.TryGetValue(account, out var damage))
         {
             throw new IOException(damage);
         }
 
-        return ValueTask.FromResult(_accounts.TryGetValue(accountId, out var account) ? account : null);
+        return ValueTask.FromResult(_accounts.TryGetValue(account, out var stored) ? stored : null);
     }
 
     /// <exception cref="IOException">Writing the file failed (nothing changed), or the account's file could not be read at start-up.</exception>
@@ -119,20 +123,27 @@ public sealed class LocalStreamStore : IStreamStore
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         lock (_metadataGate)
         {
-            if (_damagedAccounts.TryGetValue(updated.AccountId, out var damage))
+            var key = updated.Key;
+            if (_damagedAccounts.TryGetValue(key, out var damage))
             {
                 throw new IOException(damage);
             }
 
-            var currentVersion = _accounts.TryGetValue(updated.AccountId, out var current) ? current.Version : 0;
+            var currentVersion = _accounts.TryGetValue(key, out var current) ? current.Version : 0;
             if (currentVersion != expectedVersion)
             {
                 return ValueTask.FromResult(StreamStoreOutcome.VersionConflict);
             }
 
             var next = updated with { Version = expectedVersion + 1 };
-            AccountFile.Write(_store, next);
-            _accounts[updated.AccountId] = next;
+            if (!_legacyAccountFiles.TryGetValue(key, out var stem))
+            {
+                stem = _store.Layout.AccountFileStem(key);
+                _store.CreateDirectoryDurably(Path.GetDirectoryName(stem)!);
+            }
+
+            AccountFile.Write(_store, stem, next);
+            _accounts[key] = next;
         }
 
         return ValueTask.FromResult(StreamStoreOutcome.Done);
@@ -157,7 +168,7 @@ public sealed class LocalStreamStore : IStreamStore
     public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var directory = _store.Layout.StreamDirectory(key, createdAtMs);
+        var directory = StreamDirectory(key, createdAtMs);
         var trashed = Path.Combine(_store.Layout.TrashRoot, Guid.NewGuid().ToString("N"));
         lock (_metadataGate)
         {
@@ -179,6 +190,7 @@ public sealed class LocalStreamStore : IStreamStore
 
             LocalShardLog.RemoveTogether(logs, () => Directory.Move(directory, trashed));
             _streams.TryRemove(key, out _);
+            _legacyStreams.TryRemove(key, out _);
             foreach (var id in ids)
             {
                 _logs.TryRemove(id, out _);
@@ -364,9 +376,28 @@ public sealed class LocalStreamStore : IStreamStore
         }
     }
 
+    /// <summary>Loads accounts/&lt;region&gt;/*.json, then the files of accounts stored before regions were (accounts/*.json).</summary>
     private void LoadAccounts()
     {
-        foreach (var path in Directory.EnumerateFiles(_store.Layout.AccountsRoot))
+        foreach (var regionDirectory in Directory.EnumerateDirectories(_store.Layout.AccountsRoot))
+        {
+            var region = Path.GetFileName(regionDirectory);
+            if (!StoreLayout.IsRegionName(region))
+            {
+                _store.Report($"rivulet storage: ignoring {regionDirectory}: not a region's directory");
+                continue;
+            }
+
+            LoadAccountFiles(regionDirectory, region);
+        }
+
+        LoadAccountFiles(_store.Layout.AccountsRoot, null);
+    }
+
+    /// <param name="region">The directory's region; null for the files stored before regions were, whose documents may name one.</param>
+    private void LoadAccountFiles(string directory, string? region)
+    {
+        foreach (var path in Directory.EnumerateFiles(directory))
         {
             if (AccountFile.IsTemp(path))
             {
@@ -380,17 +411,35 @@ public sealed class LocalStreamStore : IStreamStore
                 continue;
             }
 
-            var accountId = Path.GetFileNameWithoutExtension(path);
+            var stem = path[..^AccountFile.Extension.Length];
+            var key = new AccountKey(Path.GetFileName(stem), region ?? Options.DefaultRegion);
             try
             {
-                var account = AccountFile.Read(path);
-                _accounts[account.AccountId] = account;
+                var account = AccountFile.Read(path, key.Region);
+                if (account.AccountId != key.AccountId || (region is not null && account.Region != region))
+                {
+                    throw new CorruptLogException(path, 0, $"the file describes account {account.Key}, not the one its path names");
+                }
+
+                key = account.Key;
+                if (region is null && _accounts.ContainsKey(key))
+                {
+                    // Possible only after the configured region changed: the file in the region's directory is the one written since.
+                    _store.Report($"rivulet storage: ignoring {path}: account {key} has a newer file in {Path.GetDirectoryName(_store.Layout.AccountFileStem(key))}");
+                    continue;
+                }
+
+                _accounts[key] = account;
+                if (region is null)
+                {
+                    _legacyAccountFiles[key] = stem;
+                }
             }
             catch (Exception exception) when (exception is CorruptLogException or IOException or UnauthorizedAccessException)
             {
                 var reason = $"the account metadata in {path} cannot be read: {exception.Message}";
                 _store.Report($"rivulet storage: {reason}; the account's settings and channels are unavailable until the file is repaired or removed");
-                _damagedAccounts[accountId] = reason;
+                _damagedAccounts.TryAdd(key, reason);
             }
         }
     }
@@ -410,26 +459,20 @@ public sealed class LocalStreamStore : IStreamStore
         foreach (var accountDirectory in Directory.EnumerateDirectories(_store.Layout.StreamsRoot))
         {
             var accountId = Path.GetFileName(accountDirectory);
-            foreach (var streamDirectory in Directory.EnumerateDirectories(accountDirectory))
+            foreach (var entry in Directory.EnumerateDirectories(accountDirectory))
             {
-                if (!StoreLayout.TryParseStreamDirectory(Path.GetFileName(streamDirectory), out var streamName, out var createdAtMs))
+                var name = Path.GetFileName(entry);
+                if (StoreLayout.IsRegionName(name))
                 {
-                    _store.Report($"rivulet storage: ignoring {streamDirectory}: not a stream directory");
-                    continue;
-                }
-
-                var key = new StreamKey(accountId, streamName);
-                if (!TryLoadStream(streamDirectory, key, createdAtMs) || _streams[key].Damage is not null)
-                {
-                    continue;
-                }
-
-                foreach (var shardDirectory in Directory.EnumerateDirectories(streamDirectory))
-                {
-                    if (StoreLayout.TryParseShardDirectory(Path.GetFileName(shardDirectory), out var shardIndex))
+                    foreach (var streamDirectory in Directory.EnumerateDirectories(entry))
                     {
-                        shards.Add(((key, createdAtMs, shardIndex), shardDirectory));
+                        LoadStream(streamDirectory, accountId, name, shards);
                     }
+                }
+                else
+                {
+                    // A stream stored before regions were.
+                    LoadStream(entry, accountId, null, shards);
                 }
             }
         }
@@ -463,8 +506,33 @@ public sealed class LocalStreamStore : IStreamStore
     /// stream is kept as <see cref="StreamMetadata.Damage"/> (listed, its name taken, answering errors
     /// until it is deleted), the file is reported and left as it is, and every other stream serves.
     /// </summary>
-    private bool TryLoadStream(string streamDirectory, StreamKey key, long createdAtMs)
+    private void LoadStream(string streamDirectory, string accountId, string? region, List<((StreamKey Key, long CreatedAtMs, int Shard) Id, string Directory)> shards)
     {
+        if (!StoreLayout.TryParseStreamDirectory(Path.GetFileName(streamDirectory), out var streamName, out var createdAtMs))
+        {
+            _store.Report($"rivulet storage: ignoring {streamDirectory}: not a stream directory");
+            return;
+        }
+
+        if (TryLoadStream(streamDirectory, accountId, region, streamName, createdAtMs) is not { } key || _streams[key].Damage is not null)
+        {
+            return;
+        }
+
+        foreach (var shardDirectory in Directory.EnumerateDirectories(streamDirectory))
+        {
+            if (StoreLayout.TryParseShardDirectory(Path.GetFileName(shardDirectory), out var shardIndex))
+            {
+                shards.Add(((key, createdAtMs, shardIndex), shardDirectory));
+            }
+        }
+    }
+
+    /// <param name="region">The region the directory is in; null for a stream stored before regions were, whose meta.json may name one.</param>
+    /// <returns>The stream's key; null when the directory was not a stream's after all.</returns>
+    private StreamKey? TryLoadStream(string streamDirectory, string accountId, string? region, string streamName, long createdAtMs)
+    {
+        var key = new StreamKey(accountId, region ?? Options.DefaultRegion, streamName);
         var temp = Path.Combine(streamDirectory, StoreLayout.MetadataTempFile);
         if (File.Exists(temp))
         {
@@ -476,13 +544,18 @@ public sealed class LocalStreamStore : IStreamStore
         {
             _store.Report($"rivulet storage: removing {streamDirectory}: its creation never finished (no {StoreLayout.MetadataFile})");
             DeleteQuietly(MoveToTrash(streamDirectory));
-            return false;
+            return null;
         }
 
         StreamMetadata stream;
         try
         {
-            stream = MetadataFile.Read(path);
+            stream = MetadataFile.Read(path, key.Region);
+            if (region is null)
+            {
+                key = key with { Region = stream.Key.Region };
+            }
+
             if (stream.Key != key || stream.CreatedAtMs != createdAtMs)
             {
                 throw new CorruptLogException(path, 0, $"the metadata describes {stream.Key} created at {stream.CreatedAtMs}, not the stream its directory names");
@@ -501,13 +574,28 @@ public sealed class LocalStreamStore : IStreamStore
             _store.Report($"rivulet storage: two incarnations of {key} on disk (created at {other.CreatedAtMs} and {createdAtMs}); serving the newer one");
             if (other.CreatedAtMs > createdAtMs)
             {
-                return true;
+                return null;
             }
         }
 
         _streams[key] = stream;
-        return true;
+        if (region is null)
+        {
+            _legacyStreams[key] = (createdAtMs, streamDirectory);
+        }
+        else
+        {
+            _legacyStreams.TryRemove(key, out _);
+        }
+
+        return key;
     }
+
+    /// <summary>Where the stream's files are: in its region's directory, unless it was stored before regions were.</summary>
+    private string StreamDirectory(StreamKey key, long createdAtMs) =>
+        _legacyStreams.TryGetValue(key, out var legacy) && legacy.CreatedAtMs == createdAtMs
+            ? legacy.Directory
+            : _store.Layout.StreamDirectory(key, createdAtMs);
 
     /// <summary>What stands in for a stream whose metadata cannot be read: only its key and creation time are real.</summary>
     private static StreamMetadata Damaged(StreamKey key, long createdAtMs, string damage) => new()
@@ -523,7 +611,7 @@ public sealed class LocalStreamStore : IStreamStore
     };
 
     private LocalShardLog NewLog((StreamKey Key, long CreatedAtMs, int Shard) id) =>
-        new(_store, StoreLayout.ShardDirectory(_store.Layout.StreamDirectory(id.Key, id.CreatedAtMs), id.Shard), DisplayName(id));
+        new(_store, StoreLayout.ShardDirectory(StreamDirectory(id.Key, id.CreatedAtMs), id.Shard), DisplayName(id));
 
     private static string DisplayName((StreamKey Key, long CreatedAtMs, int Shard) id) =>
         string.Create(CultureInfo.InvariantCulture, $"{id.Key} (created {id.CreatedAtMs}) shard-{id.Shard}");

@@ -17,8 +17,9 @@ internal static class MetadataFile
         store.ReplaceFileDurably(Path.Combine(streamDirectory, StoreLayout.MetadataFile), Path.Combine(streamDirectory, StoreLayout.MetadataTempFile), bytes);
     }
 
+    /// <param name="defaultRegion">The region of a document that names none (written before regions were stored).</param>
     /// <exception cref="CorruptLogException">The file is not a stream document this version understands.</exception>
-    public static StreamMetadata Read(string path)
+    public static StreamMetadata Read(string path, string defaultRegion)
     {
         var bytes = File.ReadAllBytes(path);
         StreamDocument? document;
@@ -38,7 +39,7 @@ internal static class MetadataFile
 
         try
         {
-            return FromDocument(document);
+            return FromDocument(document, defaultRegion);
         }
         catch (FormatException exception)
         {
@@ -51,6 +52,7 @@ internal static class MetadataFile
         var document = new StreamDocument
         {
             AccountId = stream.Key.AccountId,
+            Region = stream.Key.Region,
             StreamName = stream.Key.StreamName,
             CreatedAtMs = stream.CreatedAtMs,
             Version = stream.Version,
@@ -93,11 +95,11 @@ internal static class MetadataFile
         return document;
     }
 
-    private static StreamMetadata FromDocument(StreamDocument document)
+    private static StreamMetadata FromDocument(StreamDocument document, string defaultRegion)
     {
         return new StreamMetadata
         {
-            Key = new StreamKey(document.AccountId, document.StreamName),
+            Key = new StreamKey(document.AccountId, document.Region ?? defaultRegion, document.StreamName),
             CreatedAtMs = document.CreatedAtMs,
             Version = document.Version,
             Status = document.Status,

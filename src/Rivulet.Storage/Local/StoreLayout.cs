@@ -7,14 +7,20 @@ namespace Rivulet.Storage.Local;
 /// <code>
 /// LOCK                                  held exclusively by the process that has the store open
 /// FORMAT                                "rivulet-local 1"
-/// streams/&lt;account&gt;/&lt;stream name&gt;.&lt;createdAtMs&gt;/meta.json
+/// streams/&lt;account&gt;/&lt;region&gt;/&lt;stream name&gt;.&lt;createdAtMs&gt;/meta.json
 ///                                       stream metadata, its consumers included (written to meta.json.tmp, synced, renamed)
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.seg   record frames
 ///         …/shard-&lt;index&gt;/&lt;first position, 20 digits&gt;.idx   index of a sealed segment
-/// accounts/&lt;account&gt;.json               an account's settings and channels (written beside, synced, renamed)
+/// streams/&lt;account&gt;/&lt;stream name&gt;.&lt;createdAtMs&gt;/…   a stream stored before regions were: it stays
+///                                       where it is, in the region its meta.json names or else
+///                                       <see cref="LocalStoreOptions.DefaultRegion"/>
+/// accounts/&lt;region&gt;/&lt;account&gt;.json      an account's settings and channels in a region (written beside, synced, renamed)
+/// accounts/&lt;account&gt;.json               the same, stored before regions were (region as for streams)
 /// trash/                                deleted streams, renamed here first and removed after
 /// </code>
-/// The creation time in a stream's directory name tells incarnations of one name apart.
+/// The creation time in a stream's directory name tells incarnations of one name apart. Region
+/// names never contain a dot and stream directory names always do, so the two kinds of entry
+/// in an account's directory cannot be mistaken for each other.
 /// </summary>
 internal sealed class StoreLayout(string dataDirectory)
 {
@@ -35,8 +41,17 @@ internal sealed class StoreLayout(string dataDirectory)
 
     public string AccountsRoot => Path.Combine(DataDirectory, "accounts");
 
-    /// <summary>The account's file name without extension; the same rules as its stream directory.</summary>
-    public string AccountFileName(string accountId) => Path.GetFileName(AccountDirectory(accountId));
+    /// <summary>Where the account's file in its region is, without extension; the account and region follow the rules of stream directories.</summary>
+    public string AccountFileStem(AccountKey account) =>
+        Path.Combine(AccountsRoot, RegionName(account.Region), Path.GetFileName(AccountDirectory(account.AccountId)));
+
+    /// <summary>Whether a directory entry can be a region's (as opposed to a stream directory, whose name has a dot).</summary>
+    public static bool IsRegionName(string name) =>
+        name.Length > 0 && !name.Contains('.', StringComparison.Ordinal) && !HasSeparator(name);
+
+    /// <exception cref="ArgumentException"><paramref name="region"/> cannot name a directory.</exception>
+    public static string RegionName(string region) =>
+        IsRegionName(region) ? region : throw new ArgumentException($"'{region}' cannot name a region directory.", nameof(region));
 
     public string AccountDirectory(string accountId)
     {
@@ -55,7 +70,7 @@ internal sealed class StoreLayout(string dataDirectory)
             throw new ArgumentException($"'{key.StreamName}' cannot name a stream directory.", nameof(key));
         }
 
-        return Path.Combine(AccountDirectory(key.AccountId), string.Create(CultureInfo.InvariantCulture, $"{key.StreamName}.{createdAtMs}"));
+        return Path.Combine(AccountDirectory(key.AccountId), RegionName(key.Region), string.Create(CultureInfo.InvariantCulture, $"{key.StreamName}.{createdAtMs}"));
     }
 
     public static string ShardDirectory(string streamDirectory, int shardIndex) =>

@@ -12,6 +12,9 @@ internal sealed class StreamDocument
 
     public string AccountId { get; set; } = "";
 
+    /// <summary>Null in documents written before regions were stored: the store's <see cref="LocalStoreOptions.DefaultRegion"/>.</summary>
+    public string? Region { get; set; }
+
     public string StreamName { get; set; } = "";
 
     public long CreatedAtMs { get; set; }

@@ -7,7 +7,7 @@ public sealed class MemoryStreamStore : IStreamStore
 {
     private readonly ConcurrentDictionary<StreamKey, StreamMetadata> _streams = new();
     private readonly ConcurrentDictionary<(StreamKey Key, long CreatedAtMs, int Shard), MemoryShardLog> _logs = new();
-    private readonly ConcurrentDictionary<string, AccountMetadata> _accounts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<AccountKey, AccountMetadata> _accounts = new();
     private readonly TimeProvider _time;
     private readonly Lock _lifecycleGate = new();
     private readonly MemoryShardLog _deletedLog;
@@ -25,8 +25,8 @@ public sealed class MemoryStreamStore : IStreamStore
     public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_streams.TryGetValue(key, out var stream) ? stream : null);
 
-    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(StreamListing.Of(_streams.Values, accountId));
+    public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(StreamListing.Of(_streams.Values, account));
 
     public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken)
     {
@@ -49,18 +49,18 @@ public sealed class MemoryStreamStore : IStreamStore
         }
     }
 
-    public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_accounts.TryGetValue(accountId, out var account) ? account : null);
+    public ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_accounts.TryGetValue(account, out var stored) ? stored : null);
 
     public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken)
     {
         var next = updated with { Version = expectedVersion + 1 };
         if (expectedVersion == 0)
         {
-            return ValueTask.FromResult(_accounts.TryAdd(updated.AccountId, next) ? StreamStoreOutcome.Done : StreamStoreOutcome.VersionConflict);
+            return ValueTask.FromResult(_accounts.TryAdd(updated.Key, next) ? StreamStoreOutcome.Done : StreamStoreOutcome.VersionConflict);
         }
 
-        return ValueTask.FromResult(_accounts.TryGetValue(updated.AccountId, out var current) && current.Version == expectedVersion && _accounts.TryUpdate(updated.AccountId, next, current)
+        return ValueTask.FromResult(_accounts.TryGetValue(updated.Key, out var current) && current.Version == expectedVersion && _accounts.TryUpdate(updated.Key, next, current)
             ? StreamStoreOutcome.Done
             : StreamStoreOutcome.VersionConflict);
     }

@@ -39,7 +39,7 @@ public sealed class ChannelRestartTests : IDisposable
             var described = (await restarted.OkAsync("DescribeChannel", new { ChannelARN = ChannelArn }))["ChannelDescription"]!;
             Assert.Equal(created.ToJsonString(), described.ToJsonString());
             Assert.Equal("CREATING", described["ChannelStatus"]!.GetValue<string>());
-            Assert.Equal("data", (await second!.GetAccountAsync(ApiHarness.Account, default))!.Channels.Single().Tags["team"]);
+            Assert.Equal("data", (await second!.GetAccountAsync(ApiHarness.AccountKey, default))!.Channels.Single().Tags["team"]);
 
             restarted.Clock.Advance(TimeSpan.FromSeconds(10));
             var active = (await restarted.OkAsync("DescribeChannel", new { ChannelARN = ChannelArn }))["ChannelDescription"]!;

@@ -365,7 +365,7 @@ public sealed class ChannelTests
 
         await _api.OkAsync("CreateChannel", S3Channel("c", "s", tags: new Dictionary<string, string> { ["team"] = "data", ["env"] = "" }));
 
-        var account = await _api.Store.GetAccountAsync(ApiHarness.Account, default);
+        var account = await _api.Store.GetAccountAsync(ApiHarness.AccountKey, default);
         Assert.Equal([new("env", ""), new("team", "data")], account!.Channels.Single().Tags);
     }
 
@@ -701,7 +701,7 @@ public sealed class ChannelTests
     {
         await OnDemandStreamAsync(_api, "s");
         await _api.OkAsync("CreateChannel", S3Channel("c", "s"));
-        var stream = (await _api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, "s"), default))!;
+        var stream = (await _api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, ApiHarness.Region, "s"), default))!;
 
         // What a DeleteStream racing the CreateChannel leaves behind; then a new stream of the same name.
         await _api.Store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, default);

@@ -34,7 +34,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
     public async Task PutRecord_that_loses_the_race_to_a_delete_and_create_answers_ResourceNotFound()
     {
         await _api.CreateStreamAsync("s");
-        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, "s"));
+        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, ApiHarness.Region, "s"));
 
         var reply = await _api.ErrorAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = "AA==" }, "ResourceNotFoundException");
 
@@ -47,7 +47,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
     public async Task PutRecords_whose_stream_is_deleted_between_two_shards_answers_ResourceNotFound_for_the_whole_call()
     {
         await _api.CreateStreamAsync("s", shards: 2);
-        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, "s"), skip: 1);
+        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, ApiHarness.Region, "s"), skip: 1);
 
         var reply = await _api.ErrorAsync("PutRecords", new
         {
@@ -69,7 +69,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
         await _api.CreateStreamAsync("s");
         await _api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = "AA==" });
         var iterator = (await _api.OkAsync("GetShardIterator", new { StreamName = "s", ShardId = "shardId-000000000000", ShardIteratorType = "TRIM_HORIZON" }))["ShardIterator"]!.GetValue<string>();
-        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, "s"));
+        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, ApiHarness.Region, "s"));
 
         var reply = await _api.ErrorAsync("GetRecords", new { ShardIterator = iterator }, "ResourceNotFoundException");
 
@@ -80,7 +80,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
     public async Task A_LATEST_iterator_that_loses_the_race_to_a_delete_and_create_answers_ResourceNotFound()
     {
         await _api.CreateStreamAsync("s");
-        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, "s"));
+        _store.RecreateBeforeShardLog(new StreamKey(ApiHarness.Account, ApiHarness.Region, "s"));
 
         var reply = await _api.ErrorAsync("GetShardIterator", new { StreamName = "s", ShardId = "shardId-000000000000", ShardIteratorType = "LATEST" }, "ResourceNotFoundException");
 
@@ -123,7 +123,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
         await _api.CreateStreamAsync("fine");
         await _api.OkAsync("PutRecord", new { StreamName = "fine", PartitionKey = "k", Data = "AQI=" });
         await _store.DisposeAsync();
-        var metadata = Directory.GetFiles(Path.Combine(_dataDirectory, "streams", ApiHarness.Account), "meta.json", SearchOption.AllDirectories).Single(path => Path.GetFileName(Path.GetDirectoryName(path)!).StartsWith("s.", StringComparison.Ordinal));
+        var metadata = Directory.GetFiles(Path.Combine(_dataDirectory, "streams", ApiHarness.Account, ApiHarness.Region), "meta.json", SearchOption.AllDirectories).Single(path => Path.GetFileName(Path.GetDirectoryName(path)!).StartsWith("s.", StringComparison.Ordinal));
         File.WriteAllText(metadata, "not json");
 
         List<string> reported = [];
@@ -166,7 +166,7 @@ public sealed class DeleteRaceTests : IAsyncDisposable
 
     private void AssertEveryStreamDirectoryHasMetadata()
     {
-        foreach (var directory in Directory.GetDirectories(Path.Combine(_dataDirectory, "streams", ApiHarness.Account)))
+        foreach (var directory in Directory.GetDirectories(Path.Combine(_dataDirectory, "streams", ApiHarness.Account, ApiHarness.Region)))
         {
             Assert.True(File.Exists(Path.Combine(directory, "meta.json")), $"{directory} has no meta.json");
         }
@@ -188,11 +188,11 @@ public sealed class DeleteRaceTests : IAsyncDisposable
 
         public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => inner.GetStreamAsync(key, cancellationToken);
 
-        public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => inner.ListStreamsAsync(accountId, cancellationToken);
+        public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken) => inner.ListStreamsAsync(account, cancellationToken);
 
         public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
-        public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => inner.GetAccountAsync(accountId, cancellationToken);
+        public ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken) => inner.GetAccountAsync(account, cancellationToken);
 
         public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
 

@@ -25,7 +25,7 @@ public sealed class LimitsTests
         await api.CreateStreamAsync("p", 3);
         await api.OkAsync("CreateStream", new { StreamName = "o", StreamModeDetails = new { StreamMode = "ON_DEMAND" } });
         Assert.Equal(200, (await api.CallAsync("CreateStream", new { StreamName = "elsewhere", ShardCount = 5 }, OtherAccount)).Status);
-        var account = AccountMetadata.New(ApiHarness.Account) with
+        var account = AccountMetadata.New(ApiHarness.AccountKey) with
         {
             Channels = [new ChannelMetadata { ChannelName = "c", ChannelId = "id", CreatedAtMs = api.Clock.NowMs, Status = "ACTIVE", ConfigurationJson = "{}" }],
         };

@@ -35,7 +35,7 @@ public sealed class ResourcePolicyTests
         var reply = await _api.CallAsync("DeleteResourcePolicy", new { ResourceARN = StreamArn("s") });
         Assert.Equal((200, ""), (reply.Status, reply.Body));
         Assert.Equal("{}", await GetPolicyAsync(StreamArn("s")));
-        Assert.Null((await _api.Store.GetStreamAsync(new Storage.StreamKey(ApiHarness.Account, "s"), default))!.ResourcePolicy);
+        Assert.Null((await _api.Store.GetStreamAsync(new Storage.StreamKey(ApiHarness.Account, ApiHarness.Region, "s"), default))!.ResourcePolicy);
     }
 
     [Fact]

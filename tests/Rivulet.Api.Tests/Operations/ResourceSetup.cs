@@ -26,21 +26,21 @@ internal static class ResourceSetup
     }
 
     public static async Task<ConsumerMetadata> GetConsumerAsync(ApiHarness api, string stream, string consumer) =>
-        (await api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, stream), default))!.Consumers.Single(c => c.ConsumerName == consumer);
+        (await api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, ApiHarness.Region, stream), default))!.Consumers.Single(c => c.ConsumerName == consumer);
 
     public static Task SetStatusAsync(ApiHarness api, string stream, string status, TimeSpan settlesIn) =>
         ChangeStreamAsync(api, stream, s => s with { Status = status, StatusSettlesAtMs = api.Clock.NowMs + (long)settlesIn.TotalMilliseconds });
 
     public static async Task ChangeStreamAsync(ApiHarness api, string stream, Func<StreamMetadata, StreamMetadata> change)
     {
-        var current = (await api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, stream), default))!;
+        var current = (await api.Store.GetStreamAsync(new StreamKey(ApiHarness.Account, ApiHarness.Region, stream), default))!;
         Assert.Equal(StreamStoreOutcome.Done, await api.Store.UpdateStreamAsync(change(current), current.Version, default));
     }
 
     /// <summary>Adds a channel to the account's metadata, created now; returns its ARN.</summary>
     public static async Task<string> AddChannelAsync(ApiHarness api, string name, string status = "ACTIVE", long? settlesAtMs = null)
     {
-        var account = await api.Store.GetAccountAsync(ApiHarness.Account, default) ?? AccountMetadata.New(ApiHarness.Account);
+        var account = await api.Store.GetAccountAsync(ApiHarness.AccountKey, default) ?? AccountMetadata.New(ApiHarness.AccountKey);
         var channel = new ChannelMetadata
         {
             ChannelName = name,
@@ -55,7 +55,7 @@ internal static class ResourceSetup
     }
 
     public static async Task<ChannelMetadata> GetChannelAsync(ApiHarness api, string name) =>
-        (await api.Store.GetAccountAsync(ApiHarness.Account, default))!.Channels.Single(c => c.ChannelName == name);
+        (await api.Store.GetAccountAsync(ApiHarness.AccountKey, default))!.Channels.Single(c => c.ChannelName == name);
 
     /// <summary>A caller of another account: a 12-digit access key names the account.</summary>
     public static string AuthorizationFor(string accountId) =>

@@ -74,7 +74,7 @@ public sealed class RetentionPeriodTests
         var options = new KinesisOptions { TokenKey = new byte[32] };
         var stream = new StreamMetadata
         {
-            Key = new StreamKey("000000000000", "s"),
+            Key = new StreamKey("000000000000", "us-east-1", "s"),
             CreatedAtMs = clock.NowMs,
             Status = "ACTIVE",
             StreamMode = "PROVISIONED",

@@ -87,11 +87,11 @@ public sealed class StorageFailureTests
 
         public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _inner.GetStreamAsync(key, cancellationToken);
 
-        public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(string? accountId, CancellationToken cancellationToken) => _inner.ListStreamsAsync(accountId, cancellationToken);
+        public ValueTask<IReadOnlyList<StreamMetadata>> ListStreamsAsync(AccountKey? account, CancellationToken cancellationToken) => _inner.ListStreamsAsync(account, cancellationToken);
 
         public ValueTask<StreamStoreOutcome> UpdateStreamAsync(StreamMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateStreamAsync(updated, expectedVersion, cancellationToken);
 
-        public ValueTask<AccountMetadata?> GetAccountAsync(string accountId, CancellationToken cancellationToken) => _inner.GetAccountAsync(accountId, cancellationToken);
+        public ValueTask<AccountMetadata?> GetAccountAsync(AccountKey account, CancellationToken cancellationToken) => _inner.GetAccountAsync(account, cancellationToken);
 
         public ValueTask<StreamStoreOutcome> UpdateAccountAsync(AccountMetadata updated, long expectedVersion, CancellationToken cancellationToken) => _inner.UpdateAccountAsync(updated, expectedVersion, cancellationToken);
 

@@ -204,7 +204,7 @@ public sealed class StreamLifecycleTests
     public async Task A_stream_with_consumers_is_deleted_only_with_EnforceConsumerDeletion()
     {
         await _api.CreateStreamAsync("s");
-        var stream = (await _api.Store.GetStreamAsync(new Storage.StreamKey(ApiHarness.Account, "s"), default))!;
+        var stream = (await _api.Store.GetStreamAsync(new Storage.StreamKey(ApiHarness.Account, ApiHarness.Region, "s"), default))!;
         await _api.Store.UpdateStreamAsync(stream with { Consumers = [new Storage.ConsumerMetadata("c", stream.CreatedAtMs, "ACTIVE")] }, stream.Version, default);
 
         var refused = await _api.ErrorAsync("DeleteStream", new { StreamName = "s" }, "ResourceInUseException");

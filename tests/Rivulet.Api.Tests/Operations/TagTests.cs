@@ -351,7 +351,7 @@ public sealed class TagTests
         store.BeforeNextAccountWrite = () => AddChannelAsync(api, "c3");
         await api.OkAsync("TagResource", new { ResourceARN = arn, Tags = new Dictionary<string, string> { ["a"] = "b" } });
 
-        var account = (await api.Store.GetAccountAsync(ApiHarness.Account, default))!;
+        var account = (await api.Store.GetAccountAsync(ApiHarness.AccountKey, default))!;
         Assert.Equal(["c1", "c2", "c3"], account.Channels.Select(c => c.ChannelName));
         Assert.Equal("b", account.Channels[0].Tags["a"]);
     }

@@ -5,7 +5,8 @@ namespace Rivulet.Storage.Tests.Local;
 
 public sealed class AccountMetadataTests : LocalStoreTestBase
 {
-    private const string Account = "111122223333";
+    private static readonly AccountKey Account = new("111122223333", "us-east-1");
+    private static readonly AccountKey Other = new("000000000000", "us-east-1");
 
     private static AccountMetadata WithChannel(AccountMetadata account, string name) => account with
     {
@@ -40,7 +41,7 @@ public sealed class AccountMetadataTests : LocalStoreTestBase
             Assert.Equal((1L, "ENABLED", 5L), (account.Version, account.CommitmentStatus, account.CommitmentStartedAtMs!.Value));
             var channel = Assert.Single(account.Channels);
             Assert.Equal(("c1", "CREATING", "a", """{"DataFreshnessInSeconds":300}"""), (channel.ChannelName, channel.Status, channel.Tags["team"], channel.ConfigurationJson));
-            Assert.Null(await store.GetAccountAsync("000000000000", default));
+            Assert.Null(await store.GetAccountAsync(Other, default));
             Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(WithChannel(account, "c2"), 1, default));
         }
 
@@ -56,16 +57,16 @@ public sealed class AccountMetadataTests : LocalStoreTestBase
         await using (var store = await OpenAsync())
         {
             Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(AccountMetadata.New(Account), 0, default));
-            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(AccountMetadata.New("000000000000"), 0, default));
+            Assert.Equal(StreamStoreOutcome.Done, await store.UpdateAccountAsync(AccountMetadata.New(Other), 0, default));
         }
 
-        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "accounts", Account + ".json"), "{ torn");
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "accounts", Account.Region, Account.AccountId + ".json"), "{ torn");
         await using (var store = await OpenAsync())
         {
             await Assert.ThrowsAsync<IOException>(async () => await store.GetAccountAsync(Account, default));
             await Assert.ThrowsAsync<IOException>(async () => await store.UpdateAccountAsync(AccountMetadata.New(Account), 1, default));
-            Assert.NotNull(await store.GetAccountAsync("000000000000", default));
-            Assert.Contains(Errors, line => line.Contains(Account, StringComparison.Ordinal));
+            Assert.NotNull(await store.GetAccountAsync(Other, default));
+            Assert.Contains(Errors, line => line.Contains(Account.AccountId, StringComparison.Ordinal));
         }
     }
 

@@ -7,7 +7,7 @@ namespace Rivulet.Storage.Tests.Local;
 /// <summary>A data directory per test, the error lines the store reported, and helpers to write and inspect logs.</summary>
 public abstract class LocalStoreTestBase : IDisposable
 {
-    protected static readonly StreamKey Key = new("000000000000", "local");
+    protected static readonly StreamKey Key = new("000000000000", "us-east-1", "local");
 
     private readonly TempDirectory _root = new();
 
@@ -64,7 +64,7 @@ public abstract class LocalStoreTestBase : IDisposable
         MaxRecordSizeInKiB = 1024,
     };
 
-    protected string ShardDirectory => Path.Combine(DataDirectory, "streams", Key.AccountId, $"{Key.StreamName}.{CreatedAtMs}", "shard-0");
+    protected string ShardDirectory => Path.Combine(DataDirectory, "streams", Key.AccountId, Key.Region, $"{Key.StreamName}.{CreatedAtMs}", "shard-0");
 
     protected string[] SegmentFiles() => [.. Directory.GetFiles(ShardDirectory, "*.seg").Order(StringComparer.Ordinal)];
 

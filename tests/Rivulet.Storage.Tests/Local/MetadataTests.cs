@@ -63,7 +63,7 @@ public sealed class MetadataTests : LocalStoreTestBase
         {
             Assert.False(Directory.Exists(orphan));
             Assert.Contains(Errors, line => line.Contains(orphan, StringComparison.Ordinal));
-            Assert.Empty(await store.ListStreamsAsync("000000000000", default));
+            Assert.Empty(await store.ListStreamsAsync(Key.Account, default));
         }
     }
 
@@ -87,7 +87,7 @@ public sealed class MetadataTests : LocalStoreTestBase
     [Fact]
     public async Task A_damaged_metadata_file_takes_only_its_own_stream_out_of_service()
     {
-        var healthy = new StreamKey(Key.AccountId, "healthy");
+        var healthy = Key with { StreamName = "healthy" };
         await using (var store = await OpenAsync())
         {
             await store.CreateStreamAsync(Stream(), default);
@@ -109,7 +109,7 @@ public sealed class MetadataTests : LocalStoreTestBase
             var damaged = await store.GetStreamAsync(Key, default);
             Assert.NotNull(damaged);
             Assert.Contains(metadata, damaged.Damage, StringComparison.Ordinal);
-            Assert.Equal(["healthy", "local"], (await store.ListStreamsAsync(Key.AccountId, default)).Select(s => s.Key.StreamName));
+            Assert.Equal(["healthy", "local"], (await store.ListStreamsAsync(Key.Account, default)).Select(s => s.Key.StreamName));
             Assert.Equal(StreamStoreOutcome.AlreadyExists, await store.CreateStreamAsync(Stream() with { CreatedAtMs = CreatedAtMs + 1 }, default));
             Assert.Equal(AppendStatus.StorageFailure, (await store.GetShardLog(Key, CreatedAtMs, 0).AppendAsync(new[] { Record(3) }, default)).Status);
             await Assert.ThrowsAnyAsync<IOException>(async () => await store.UpdateStreamAsync(damaged with { RetentionPeriodHours = 48 }, damaged.Version, default));
@@ -131,7 +131,7 @@ public sealed class MetadataTests : LocalStoreTestBase
         await using (var store = await OpenAsync())
         {
             await store.CreateStreamAsync(Stream(), default);
-            await store.CreateStreamAsync(Stream() with { Key = new StreamKey(Key.AccountId, "other") }, default);
+            await store.CreateStreamAsync(Stream() with { Key = Key with { StreamName = "other" } }, default);
         }
 
         var metadata = Path.Combine(StreamDirectory, "meta.json");
@@ -139,7 +139,7 @@ public sealed class MetadataTests : LocalStoreTestBase
 
         await using (var store = await OpenAsync())
         {
-            Assert.Null((await store.GetStreamAsync(new StreamKey(Key.AccountId, "other"), default))!.Damage);
+            Assert.Null((await store.GetStreamAsync(Key with { StreamName = "other" }, default))!.Damage);
             Assert.Contains("not the stream its directory names", (await store.GetStreamAsync(Key, default))!.Damage, StringComparison.Ordinal);
             Assert.Contains(Errors, line => line.Contains(metadata, StringComparison.Ordinal));
         }
@@ -161,14 +161,14 @@ public sealed class MetadataTests : LocalStoreTestBase
     {
         await using var store = await OpenAsync();
 
-        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("..", "x") }, default));
-        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("000000000000", "a/b") }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("..", "us-east-1", "x") }, default));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await store.CreateStreamAsync(Stream() with { Key = new StreamKey("000000000000", "us-east-1", "a/b") }, default));
     }
 
     [Fact]
     public async Task Stream_names_with_dots_keep_their_incarnations_apart()
     {
-        var dotted = new StreamKey("000000000000", "orders.v2.1700000000000");
+        var dotted = new StreamKey("000000000000", "us-east-1", "orders.v2.1700000000000");
         await using (var store = await OpenAsync())
         {
             await store.CreateStreamAsync(Stream() with { Key = dotted, CreatedAtMs = 5 }, default);

@@ -5,7 +5,7 @@ namespace Rivulet.Storage.Tests.Local;
 /// <summary>A shard whose files cannot be read at start-up fails only itself: the store opens, that shard answers errors, every other shard serves.</summary>
 public sealed class UnreadableShardTests : LocalStoreTestBase
 {
-    private static readonly StreamKey Other = new("000000000000", "other");
+    private static readonly StreamKey Other = new("000000000000", "us-east-1", "other");
 
     [Fact]
     public async Task A_stream_with_a_shard_that_cannot_be_opened_can_still_be_deleted()
