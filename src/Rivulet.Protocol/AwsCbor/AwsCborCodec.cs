@@ -11,7 +11,7 @@ public static class AwsCborCodec
 {
     // A writer keeps its growing buffer between uses; one per thread saves it on every response.
     // One that grew for a large answer is let go, so an idle thread never holds megabytes.
-    private const int MaxCachedBytes = 256 * 1024;
+    private const int MaxCachedBytes = 4 * 1024 * 1024;
 
     [ThreadStatic]
     private static CborWriter? _cachedWriter;
