@@ -82,7 +82,7 @@ for target in "${target_list[@]}"; do
   echo
   echo "== $target on 127.0.0.1:$port"
   case "$target" in
-    rivulet) dotnet "$server_dll" serve --in-memory --port "$port" >"$log" 2>&1 & ;;
+    rivulet) dotnet "$server_dll" serve --in-memory --port "$port" --tls-port off >"$log" 2>&1 & ;;
     kinesalite) node "$kinesalite_cli" --port "$port" --createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 \
       --shardLimit 100000 >"$log" 2>&1 & ;;
     *) echo "unknown target '$target' (rivulet, kinesalite)" >&2; exit 2 ;;

@@ -48,7 +48,7 @@ start_server() { # <log> <args…>: starts on a free port, sets server_pid, endp
   local log="$1"; shift
   local t0; t0=$(date +%s%N)
   : >"$log"
-  dotnet "$server_dll" serve --port 0 "$@" >"$log" 2>&1 &
+  dotnet "$server_dll" serve --port 0 --tls-port off "$@" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1200); do
     if grep -q "listening on" "$log"; then

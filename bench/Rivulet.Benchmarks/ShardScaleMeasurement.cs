@@ -200,7 +200,7 @@ internal static partial class ShardScaleMeasurement
 
         public static async Task<Server> StartAsync(string dll, string directory, int shardCount)
         {
-            var start = new ProcessStartInfo("dotnet", [dll, "serve", "--port", "0", "--data-dir", directory, "--shard-limit", (shardCount * 2).ToString(CultureInfo.InvariantCulture)])
+            var start = new ProcessStartInfo("dotnet", [dll, "serve", "--port", "0", "--tls-port", "off", "--data-dir", directory, "--shard-limit", (shardCount * 2).ToString(CultureInfo.InvariantCulture)])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

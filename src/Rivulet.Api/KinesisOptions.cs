@@ -1,9 +1,15 @@
+using Rivulet.Protocol.Auth;
+
 namespace Rivulet.Api;
 
 /// <summary>What the API layer needs to know about the deployment it serves.</summary>
 public sealed record KinesisOptions
 {
+    /// <summary>The region of requests whose credential scope names no valid one (a signed request's region is its scope's).</summary>
     public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Verifies signatures against known credentials; null checks only that a well-formed one is present.</summary>
+    public SigV4Verifier? SignatureVerifier { get; init; }
 
     /// <summary>The account of callers whose access key does not name one (12 digits).</summary>
     public string DefaultAccountId { get; init; } = "000000000000";

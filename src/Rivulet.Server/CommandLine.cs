@@ -19,7 +19,12 @@ internal static class CommandLine
         new("--data-dir", "RIVULET_DATA_DIR", "<path>", "where the embedded store keeps data (default ./rivulet-data)", (o, v, n) => (o with { DataDir = v ?? "" }, null)),
         new("--in-memory", "RIVULET_IN_MEMORY", null, "keep everything in memory; nothing survives a restart", (o, v, n) => (o with { InMemory = v is "1" or "true" or "TRUE" or "yes" }, null)),
         new("--fsync", "RIVULET_FSYNC", "<policy>", "always (default) | interval:<ms> | never: when writes reach the disk", (o, v, n) => Apply(o, Fsync(v, n), (o, x) => o with { Fsync = x })),
-        new("--region", "RIVULET_REGION", "<name>", "AWS region in ARNs and signatures (default us-east-1)", (o, v, n) => (o with { Region = v ?? "" }, null)),
+        new("--tls-port", "RIVULET_TLS_PORT", "<number|off>", "TLS port, HTTP/1.1 and HTTP/2 by ALPN; 0 for any free one, off for none (default 4568)", (o, v, n) => Apply(o, TlsPort(v, n), (o, x) => o with { TlsPort = x })),
+        new("--tls-cert", "RIVULET_TLS_CERT", "<pem file>", "TLS certificate (default: a self-signed one for localhost kept in the data directory)", (o, v, n) => (o with { TlsCertificatePath = v }, null)),
+        new("--tls-key", "RIVULET_TLS_KEY", "<pem file>", "private key of --tls-cert", (o, v, n) => (o with { TlsKeyPath = v }, null)),
+        new("--auth", "RIVULET_AUTH", "none|verify", "none (default): any well-formed signature; verify: signatures checked against --credentials", (o, v, n) => Apply(o, Auth(v, n), (o, x) => o with { Auth = x })),
+        new("--credentials", "RIVULET_CREDENTIALS", "<file>", "access keys --auth verify accepts, in the AWS credentials file format", (o, v, n) => (o with { CredentialsPath = v }, null)),
+        new("--region", "RIVULET_REGION", "<name>", "region of requests whose signature names none (default us-east-1)", (o, v, n) => (o with { Region = v ?? "" }, null)),
         new("--account-id", "RIVULET_ACCOUNT_ID", "<12 digits>", "account of callers whose access key names none (default 000000000000)", (o, v, n) => Apply(o, Account(v, n), (o, x) => o with { AccountId = x })),
         new("--shard-limit", "RIVULET_SHARD_LIMIT", "<n>", "open shards per account (default: AWS's for the region, 20000 or 1000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ShardLimit = x })),
         new("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS", "<ms>", "sets the three delays below at once", (o, v, n) => Apply(o, Delay(v, n), AllDelays)),
@@ -99,7 +104,24 @@ internal static class CommandLine
             }
         }
 
-        return true;
+        error = Consistency(options);
+        return error is null;
+    }
+
+    /// <summary>What no single option can check: options that need one another.</summary>
+    private static string? Consistency(ServerOptions options)
+    {
+        if (options.Auth == AuthMode.Verify && string.IsNullOrEmpty(options.CredentialsPath))
+        {
+            return "--auth verify needs --credentials <file> (or RIVULET_CREDENTIALS)";
+        }
+
+        if (string.IsNullOrEmpty(options.TlsCertificatePath) != string.IsNullOrEmpty(options.TlsKeyPath))
+        {
+            return "--tls-cert and --tls-key go together";
+        }
+
+        return null;
     }
 
     private static string BuildUsage()
@@ -137,6 +159,16 @@ internal static class CommandLine
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
             ? (port, null)
             : (0, $"{name} needs a port number from 0 to 65535");
+
+    private static (int?, string?) TlsPort(string? value, string name) =>
+        value is "off" ? (null, null) : Port(value, name) is var (port, error) && error is null ? (port, null) : (null, $"{name} needs a port number from 0 to 65535, or off");
+
+    private static (AuthMode, string?) Auth(string? value, string name) => value switch
+    {
+        "none" => (AuthMode.None, null),
+        "verify" => (AuthMode.Verify, null),
+        _ => (AuthMode.None, $"{name} needs none or verify"),
+    };
 
     private static (FsyncPolicy, string?) Fsync(string? value, string name) =>
         FsyncPolicy.TryParse(value, out var policy) ? (policy, null) : (FsyncPolicy.Always, $"{name} needs always, never or interval:<milliseconds>");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
 namespace Rivulet.Server;
 
@@ -8,7 +9,9 @@ namespace Rivulet.Server;
 /// picks HTTP/1.1 for a cleartext endpoint that allows both, and answers an HTTP/2 preface with
 /// HTTP_1_1_REQUIRED; the JS SDK v3 and the KCL start with that preface. So the public endpoint
 /// peeks at the first bytes and hands a connection that begins with the preface to an HTTP/2-only
-/// pipeline, built by Kestrel for a private endpoint and captured here.
+/// pipeline, built by Kestrel for a private endpoint and captured here. On the TLS port ALPN
+/// decides, and the same sniff serves clients that negotiate no protocol and start with the preface
+/// (older Java SDK v2 async clients).
 /// </summary>
 internal sealed class PriorKnowledgeSniffer
 {
@@ -33,6 +36,22 @@ internal sealed class PriorKnowledgeSniffer
         }
 
         await http1(connection).ConfigureAwait(false);
+    };
+
+    /// <summary>Middleware for the TLS endpoint, after the handshake: what ALPN chose stands; without ALPN, the preface decides.</summary>
+    public ConnectionDelegate RouteTls(ConnectionDelegate negotiated) => async connection =>
+    {
+        var alpn = connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol ?? default;
+        var http2 = _http2;
+        if (alpn.IsEmpty && http2 is not null && await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        {
+            // Kestrel refuses HTTP/2 over TLS that ALPN did not choose; the preface has chosen it here.
+            connection.Features.Set<ITlsApplicationProtocolFeature>(ChosenByPreface.Instance);
+            await http2(connection).ConfigureAwait(false);
+            return;
+        }
+
+        await negotiated(connection).ConfigureAwait(false);
     };
 
     private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection)
@@ -60,5 +79,12 @@ internal sealed class PriorKnowledgeSniffer
         Span<byte> copy = stackalloc byte[Preface.Length];
         start.CopyTo(copy);
         return copy[..(int)start.Length].SequenceEqual(Preface.AsSpan(0, (int)start.Length));
+    }
+
+    private sealed class ChosenByPreface : ITlsApplicationProtocolFeature
+    {
+        public static readonly ChosenByPreface Instance = new();
+
+        public ReadOnlyMemory<byte> ApplicationProtocol { get; } = "h2"u8.ToArray();
     }
 }

@@ -38,7 +38,14 @@ catch (Exception exception) when (exception is IOException or UnauthorizedAccess
 }
 
 await using var running = server;
-Console.WriteLine($"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')}");
+Console.WriteLine(server.TlsEndpoint is { } tls
+    ? $"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')} and {tls.ToString().TrimEnd('/')}"
+    : $"rivulet listening on {server.Endpoint.ToString().TrimEnd('/')}");
+if (server.TlsCertificatePath is { } certificate)
+{
+    Console.WriteLine($"rivulet TLS certificate: {certificate}");
+}
+
 await server.WaitForShutdownAsync(stop.Token);
 Console.WriteLine("rivulet stopped");
 return 0;

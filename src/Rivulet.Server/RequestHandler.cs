@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Rivulet.Api.Dispatch;
 using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Errors;
@@ -88,6 +89,8 @@ internal sealed class RequestHandler
             {
                 Method = request.Method,
                 Target = target,
+                RawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "/",
+                Headers = name => headers.TryGetValue(name, out var values) ? (IReadOnlyList<string?>)values : null,
                 ContentType = request.ContentType,
                 Body = body.AsMemory(0, length),
                 Authorization = headers.Authorization.FirstOrDefault(),

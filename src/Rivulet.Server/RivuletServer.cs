@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -12,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using Rivulet.Api;
 using Rivulet.Api.Dispatch;
 using Rivulet.Api.Streams;
+using Rivulet.Protocol.Auth;
 using Rivulet.Storage;
 using Rivulet.Storage.Local;
 using Rivulet.Storage.Memory;
@@ -20,7 +23,8 @@ namespace Rivulet.Server;
 
 /// <summary>
 /// The embeddable server: Kestrel on one plain port serving HTTP/1.1 and HTTP/2 with prior
-/// knowledge, every request handed to <see cref="KinesisService"/>. Program.cs and the tests both
+/// knowledge and, unless turned off, a TLS port serving both by ALPN, every request handed to
+/// <see cref="KinesisService"/>. Program.cs and the tests both
 /// start it through <see cref="StartAsync"/>.
 /// </summary>
 public sealed class RivuletServer : IAsyncDisposable
@@ -31,9 +35,14 @@ public sealed class RivuletServer : IAsyncDisposable
     private readonly CancellationTokenSource _sweeping;
     private readonly Task _sweeper;
     private readonly DescriptorReserve _reserve;
+    private readonly X509Certificate2? _certificate;
+    private readonly string? _throwAwayCertificateDirectory;
 
-    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper, DescriptorReserve reserve, long? maxConnections)
+    private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper, DescriptorReserve reserve, long? maxConnections, TlsSetup? tls)
     {
+        _certificate = tls?.Certificate;
+        _throwAwayCertificateDirectory = tls?.ThrowAwayDirectory;
+        TlsCertificatePath = tls?.Path;
         _reserve = reserve;
         MaxConnections = maxConnections;
         _sweeping = sweeping;
@@ -46,6 +55,12 @@ public sealed class RivuletServer : IAsyncDisposable
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>The TLS endpoint (https://127.0.0.1:port); null when TLS is off.</summary>
+    public Uri? TlsEndpoint { get; private init; }
+
+    /// <summary>The PEM certificate the TLS port presents, for clients to trust; null when TLS is off.</summary>
+    public string? TlsCertificatePath { get; }
 
     public KinesisService Service { get; }
 
@@ -72,8 +87,22 @@ public sealed class RivuletServer : IAsyncDisposable
                 },
                 cancellationToken).ConfigureAwait(false);
 
+        TlsSetup? tls;
+        SigV4Verifier? verifier;
+        try
+        {
+            verifier = options.Auth == AuthMode.Verify ? new SigV4Verifier(CredentialsFile.Load(options.CredentialsPath!)) : null;
+            tls = options.TlsPort is null ? null : TlsSetup.Prepare(options);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var service = new KinesisService(store, new KinesisOptions
         {
+            SignatureVerifier = verifier,
             Region = options.Region,
             ShardLimit = options.ShardLimit is { } shardLimit ? (int)shardLimit : null,
             DefaultAccountId = options.AccountId,
@@ -99,6 +128,9 @@ public sealed class RivuletServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // HTTP/2's :scheme names what the client meant, not how the bytes came: a TLS proxy in
+            // front of the plain port, or a client that skipped ALPN, may say either.
+            kestrel.AllowAlternateSchemes = true;
             kestrel.Limits.MaxRequestBodySize = null; // the handler enforces the cap and answers 413 itself
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
             // The cap is the listener's (see BackoffConnectionListener); upgraded connections come under it too.
@@ -108,6 +140,21 @@ public sealed class RivuletServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(sniffer.Route);
             });
+            if (tls is not null)
+            {
+                kestrel.Listen(ParseAddress(options.Host), options.TlsPort!.Value, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tls.Certificate,
+                        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    });
+                    listen.Use(sniffer.RouteTls);
+                });
+            }
+
             kestrel.ListenUnixSocket(http2Socket, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -133,13 +180,20 @@ public sealed class RivuletServer : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             await store.DisposeAsync().ConfigureAwait(false);
             reserve.Dispose();
+            tls?.Dispose();
             throw;
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var address = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal) && !a.Contains("unix:", StringComparison.Ordinal));
         var endpoint = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var tlsAddress = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
         await WarmConnectionPathsAsync(endpoint).ConfigureAwait(false);
-        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper, reserve, maxConnections) { Budget = budget };
+        return new RivuletServer(app, store, endpoint, service, http2Socket, sweeping, sweeper, reserve, maxConnections, tls)
+        {
+            Budget = budget,
+            TlsEndpoint = tlsAddress is null ? null : new Uri(tlsAddress.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)),
+        };
     }
 
     public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
@@ -167,6 +221,41 @@ public sealed class RivuletServer : IAsyncDisposable
         await _store.DisposeAsync().ConfigureAwait(false);
         File.Delete(_http2Socket);
         _reserve.Dispose();
+        _certificate?.Dispose();
+        if (_throwAwayCertificateDirectory is not null)
+        {
+            Directory.Delete(_throwAwayCertificateDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The TLS port's certificate and where clients find it: the operator's pair, or the
+    /// self-signed one kept in the data directory; an in-memory server keeps its self-signed one in
+    /// a temporary directory of its own that goes when it stops.
+    /// </summary>
+    private sealed record TlsSetup(X509Certificate2 Certificate, string Path, string? ThrowAwayDirectory) : IDisposable
+    {
+        public static TlsSetup Prepare(ServerOptions options)
+        {
+            if (!string.IsNullOrEmpty(options.TlsCertificatePath))
+            {
+                var (given, path) = TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!);
+                return new TlsSetup(given, path, null);
+            }
+
+            var throwAway = options.InMemory ? Directory.CreateTempSubdirectory("rivulet-tls-").FullName : null;
+            var (made, madePath) = TlsCertificate.LoadOrCreate(throwAway ?? System.IO.Path.Combine(options.DataDir, "tls"), DateTimeOffset.UtcNow);
+            return new TlsSetup(made, madePath, throwAway);
+        }
+
+        public void Dispose()
+        {
+            Certificate.Dispose();
+            if (ThrowAwayDirectory is not null)
+            {
+                Directory.Delete(ThrowAwayDirectory, recursive: true);
+            }
+        }
     }
 
     /// <summary>

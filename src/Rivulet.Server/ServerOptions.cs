@@ -14,7 +14,26 @@ public sealed record ServerOptions
 
     public bool InMemory { get; init; }
 
+    /// <summary>
+    /// The region of requests whose credential scope names no valid one, and of data directories
+    /// written before streams had a region. A signed request's region is its credential scope's.
+    /// </summary>
     public string Region { get; init; } = "us-east-1";
+
+    /// <summary>The TLS port (HTTP/1.1 and HTTP/2 by ALPN); 0 picks a free one; null serves no TLS.</summary>
+    public int? TlsPort { get; init; } = 4568;
+
+    /// <summary>A PEM certificate (chain) for TLS; null: a self-signed one for localhost (<see cref="TlsCertificate"/>).</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>Whether signatures are only checked for presence (AWS's shape) or verified against <see cref="CredentialsPath"/>.</summary>
+    public AuthMode Auth { get; init; } = AuthMode.None;
+
+    /// <summary>The credentials file <see cref="AuthMode.Verify"/> checks signatures against (<see cref="CredentialsFile"/>).</summary>
+    public string? CredentialsPath { get; init; }
 
     /// <summary>
     /// Open shards an account may hold. Null: AWS's default quota for a new account in
@@ -53,4 +72,14 @@ public sealed record ServerOptions
 
     /// <summary>How long a client may take to read one 64 KiB piece of an answer (or an answer may wait for the budget) before its connection is dropped.</summary>
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>How requests are authenticated.</summary>
+public enum AuthMode
+{
+    /// <summary>A well-formed SigV4 signature must be present; any secret signs it.</summary>
+    None,
+
+    /// <summary>Signatures are verified against known credentials, with AWS's errors.</summary>
+    Verify,
 }

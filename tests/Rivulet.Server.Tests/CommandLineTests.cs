@@ -16,6 +16,32 @@ public sealed class CommandLineTests
         Assert.Equal("us-east-1", options.Region);
         Assert.Equal("000000000000", options.AccountId);
         Assert.False(options.InMemory);
+        Assert.Equal(4568, options.TlsPort);
+        Assert.Equal(AuthMode.None, options.Auth);
+        Assert.Null(options.TlsCertificatePath);
+    }
+
+    [Fact]
+    public void TLS_and_signature_verification_are_set_by_flags_or_variables()
+    {
+        var environment = new Dictionary<string, string> { ["RIVULET_AUTH"] = "verify", ["RIVULET_CREDENTIALS"] = "/etc/rivulet/credentials", ["RIVULET_TLS_PORT"] = "0" };
+        Assert.True(CommandLine.TryParse(["serve", "--tls-cert", "c.pem", "--tls-key", "k.pem"], k => environment.GetValueOrDefault(k), out var options, out _));
+        Assert.Equal((AuthMode.Verify, "/etc/rivulet/credentials", (int?)0, "c.pem", "k.pem"), (options.Auth, options.CredentialsPath, options.TlsPort, options.TlsCertificatePath, options.TlsKeyPath));
+
+        Assert.True(CommandLine.TryParse(["serve", "--tls-port", "off"], NoEnvironment, out options, out _));
+        Assert.Null(options.TlsPort);
+    }
+
+    [Theory]
+    [InlineData("serve --auth verify", "--credentials")]
+    [InlineData("serve --auth maybe", "--auth")]
+    [InlineData("serve --tls-cert c.pem", "--tls-key")]
+    [InlineData("serve --tls-key k.pem", "--tls-cert")]
+    [InlineData("serve --tls-port 70000", "--tls-port")]
+    public void Options_that_need_one_another_are_refused_alone(string line, string named)
+    {
+        Assert.False(CommandLine.TryParse(line.Split(' '), NoEnvironment, out _, out var error));
+        Assert.Contains(named, error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -37,6 +63,9 @@ public sealed class CommandLineTests
     [InlineData("--shard-limit", "RIVULET_SHARD_LIMIT")]
     [InlineData("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS")]
     [InlineData("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS")]
+    [InlineData("--tls-port", "RIVULET_TLS_PORT")]
+    [InlineData("--auth", "RIVULET_AUTH")]
+    [InlineData("--credentials", "RIVULET_CREDENTIALS")]
     public void Help_names_each_flag_with_its_environment_variable(string flag, string variable)
     {
         var line = CommandLine.Usage.Split('\n').Single(l => l.TrimStart().StartsWith(flag + " ", StringComparison.Ordinal));

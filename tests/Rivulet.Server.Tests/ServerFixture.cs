@@ -11,8 +11,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Uri Endpoint => _server?.Endpoint ?? throw new InvalidOperationException("server not started");
 
+    public Uri TlsEndpoint => _server?.TlsEndpoint ?? throw new InvalidOperationException("server not started");
+
+    public string CertificatePath => _server?.TlsCertificatePath ?? throw new InvalidOperationException("server not started");
+
     public async ValueTask InitializeAsync() =>
-        _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, DataDir = _dataDir }, TextWriter.Null, default);
+        _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, TlsPort = 0, DataDir = _dataDir }, TextWriter.Null, default);
 
     public async ValueTask DisposeAsync()
     {

@@ -8,18 +8,26 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri endpoint)
+    private ServerProcess(Process process, Uri endpoint, Uri? tlsEndpoint, string? certificatePath)
     {
         _process = process;
         Endpoint = endpoint;
+        TlsEndpoint = tlsEndpoint;
+        CertificatePath = certificatePath;
     }
 
     public Uri Endpoint { get; }
 
+    /// <summary>The TLS port's endpoint; null when started with <c>--tls-port off</c>.</summary>
+    public Uri? TlsEndpoint { get; }
+
+    /// <summary>The certificate the TLS port presents, as the server printed it.</summary>
+    public string? CertificatePath { get; }
+
     public static async Task<ServerProcess> StartAsync(params string[] arguments)
     {
         var server = Path.Combine(AppContext.BaseDirectory, "Rivulet.Server.dll");
-        var start = new ProcessStartInfo("dotnet", [server, "serve", "--port", "0", .. arguments])
+        var start = new ProcessStartInfo("dotnet", [server, "serve", "--port", "0", "--tls-port", "0", .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,10 +45,19 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
             if (ListeningLine().Match(line) is { Success: true } match)
             {
+                Uri? tls = null;
+                string? certificate = null;
+                if (match.Groups[2].Success)
+                {
+                    tls = new Uri(match.Groups[2].Value);
+                    var next = await process.StandardOutput.ReadLineAsync(timeout.Token);
+                    certificate = next is not null && CertificateLine().Match(next) is { Success: true } named ? named.Groups[1].Value : null;
+                }
+
                 // Keep draining output so the child never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync();
                 _ = process.StandardError.ReadToEndAsync();
-                return new ServerProcess(process, new Uri(match.Groups[1].Value));
+                return new ServerProcess(process, new Uri(match.Groups[1].Value), tls, certificate);
             }
         }
     }
@@ -62,6 +79,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    [GeneratedRegex(@"listening on (http://\S+)")]
+    [GeneratedRegex(@"listening on (http://\S+)(?: and (https://\S+))?")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"TLS certificate: (.+)$")]
+    private static partial Regex CertificateLine();
 }

@@ -59,7 +59,7 @@ public sealed class StalledReaderTests
 
     private static Task<RivuletServer> StartAsync(long budgetMb, TimeSpan writeTimeout) =>
         RivuletServer.StartAsync(
-            new ServerOptions { Port = 0, InMemory = true, ResponseBudgetBytes = budgetMb * 1024 * 1024, WriteTimeout = writeTimeout },
+            new ServerOptions { Port = 0, TlsPort = null, InMemory = true, ResponseBudgetBytes = budgetMb * 1024 * 1024, WriteTimeout = writeTimeout },
             TextWriter.Null,
             default);
 

@@ -47,7 +47,7 @@ if [ -z "${RIVULET_ENDPOINT:-}" ]; then
     fi
 
     server_log="$(mktemp -t rivulet-server.XXXXXX)"
-    dotnet "$dll" serve --in-memory --host 127.0.0.1 --port 0 >"$server_log" 2>&1 &
+    dotnet "$dll" serve --in-memory --host 127.0.0.1 --port 0 --tls-port 0 >"$server_log" 2>&1 &
     server_pid=$!
 
     port=""

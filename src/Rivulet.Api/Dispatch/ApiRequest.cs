@@ -7,6 +7,12 @@ public sealed record ApiRequest
 
     public string? Target { get; init; }
 
+    /// <summary>The request target as sent, still percent-encoded (path and query), for signature verification.</summary>
+    public string RawTarget { get; init; } = "/";
+
+    /// <summary>Every value of a header by case-insensitive name, null when absent; host is :authority on HTTP/2.</summary>
+    public Func<string, IReadOnlyList<string?>?> Headers { get; init; } = static _ => null;
+
     public string? ContentType { get; init; }
 
     public ReadOnlyMemory<byte> Body { get; init; }

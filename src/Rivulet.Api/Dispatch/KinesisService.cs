@@ -169,7 +169,7 @@ public sealed class KinesisService
             return Error(codec, requestId, 400, "UnknownOperationException", null);
         }
 
-        var auth = SigV4Presence.Check(request.Authorization, request.HasDateHeader, request.QueryParameter);
+        var auth = Authenticate(request);
         if (!auth.Passed)
         {
             return Error(codec, requestId, 400, auth.ErrorType!, auth.ErrorMessage);
@@ -185,7 +185,7 @@ public sealed class KinesisService
             return Error(codec, requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
         }
 
-        var context = new RequestContext(AccountOf(auth.AccessKeyId), _options.Region, _time.GetUtcNow());
+        var context = new RequestContext(auth.Credential?.AccountId ?? AccountOf(auth.AccessKeyId), auth.Region ?? _options.Region, _time.GetUtcNow());
         return await ExecuteAsync(requestId, handler, context, input!, operationName!, codec, cancellationToken).ConfigureAwait(false);
     }
 
@@ -223,6 +223,11 @@ public sealed class KinesisService
             return Error(codec, requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
         }
     }
+
+    private AuthenticationCheck Authenticate(ApiRequest request) =>
+        _options.SignatureVerifier is { } verifier
+            ? verifier.Verify(new SignedRequest { Method = request.Method, RawTarget = request.RawTarget, Headers = request.Headers, Body = request.Body }, _time.GetUtcNow())
+            : SigV4Presence.Check(request.Authorization, request.HasDateHeader, request.QueryParameter);
 
     private string AccountOf(string? accessKeyId) =>
         accessKeyId is { Length: 12 } && accessKeyId.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0 ? accessKeyId : _options.DefaultAccountId;
