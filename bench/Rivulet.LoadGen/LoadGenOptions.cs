@@ -5,6 +5,8 @@ internal sealed record LoadGenOptions
     public const string DefaultPhases = "putrecords-100,putrecords-1k,putrecord";
 
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:4567/");
+    // A PEM certificate to trust for an https endpoint besides the system's roots (Rivulet's self-signed one).
+    public string? CaFile { get; init; }
     public string StreamName { get; init; } = $"loadgen-{DateTime.UtcNow:yyyyMMddHHmmss}-{Random.Shared.Next(0x1000000):x6}";
     public int Shards { get; init; } = 4;
     public int Clients { get; init; } = 8;

@@ -11,7 +11,8 @@ internal static class OptionsParser
         verify each acknowledged record, prints a table (and optionally JSON), then deletes the stream.
 
         Options:
-          --endpoint <url>              Kinesis endpoint (default http://127.0.0.1:4567)
+          --endpoint <url>              Kinesis endpoint (default http://127.0.0.1:4567); https:// connects over TLS
+          --ca-file <pem>               with https, trust this certificate (e.g. the one Rivulet prints) as well as the system's
           --stream <name>               stream to create (default a unique loadgen-<time>-<hex> name); must not exist
           --shards <n>                  ShardCount for CreateStream (default 4)
           --clients <n>                 concurrent clients, one HTTP/1.1 connection each (default 8)
@@ -81,6 +82,11 @@ internal static class OptionsParser
                     ok = Uri.TryCreate(value, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https";
                     if (ok)
                         options = options with { Endpoint = endpoint! };
+                    break;
+                case "--ca-file":
+                    ok = File.Exists(value);
+                    if (ok)
+                        options = options with { CaFile = value };
                     break;
                 case "--stream":
                     ok = IsStreamName(value);

@@ -6,6 +6,7 @@
 #   python: the first python3 that can `import boto3`; otherwise apt-get install python3-boto3.
 #   aws:    the CLI next to that python (same botocore), else the one on PATH, else apt-get install awscli.
 #   js:     `npm ci` in tests/clients/js only when node_modules/@aws-sdk/client-kinesis is missing.
+#   go:     go/setup-go.sh: Debian's golang-go and AWS SDK for Go v1/v2 packages, the test programs built when changed.
 # Works as root without a TTY; as another user it uses `sudo -n` for apt-get when available.
 set -euo pipefail
 
@@ -141,6 +142,10 @@ if [ -n "$node_bin" ]; then
     # Rebuilds browser/dist/page.js only when page.mjs, build.mjs or the lock file changed.
     (cd "$here/browser" && "$node_bin" build.mjs) >&2 || log "bundling the browser page failed"
 fi
+
+# --- Go: Debian's toolchain and AWS SDKs for Go v1 and v2, the two test programs built (run-go.sh) ----
+# A failure here is reported and leaves the other clients usable; run-go.sh then fails with the reason.
+"$here/go/setup-go.sh" >&2 || log "could not set up the Go clients; the Go suite will fail"
 
 # --- record the selection ----------------------------------------------------------------------
 tmp="$(mktemp "$env_file.XXXXXX")"
