@@ -29,19 +29,8 @@ server_dll="$root/src/Rivulet.Server/bin/Release/net10.0/Rivulet.Server.dll"
 loadgen_dll="$root/bench/Rivulet.LoadGen/bin/Release/net10.0/Rivulet.LoadGen.dll"
 kinesalite_cli="$bench/kinesalite/node_modules/kinesalite/cli.js"
 
-server_pid=""
-stop_server() {
-  [[ -n "$server_pid" ]] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  # Bounded: give the server 10 s to exit on SIGTERM, then force it.
-  for _ in $(seq 100); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
+# shellcheck source=server-control.sh
+. "$root/bench/server-control.sh"
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 

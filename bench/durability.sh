@@ -30,16 +30,9 @@ loadgen_dll="$root/bench/Rivulet.LoadGen/bin/Release/net10.0/Rivulet.LoadGen.dll
 dotnet build -c Release "$root/src/Rivulet.Server" -v q -nologo >/dev/null
 dotnet build -c Release "$root/bench/Rivulet.LoadGen" -v q -nologo >/dev/null
 
-server_pid=""
+# shellcheck source=server-control.sh
+. "$root/bench/server-control.sh"
 endpoint=""
-stop_server() { # SIGTERM, bounded, then SIGKILL
-  [[ -n "$server_pid" ]] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
 cleanup() { stop_server; rm -rf "$data_root"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -36,18 +36,8 @@ secret_key=loadgen-secret
 credentials="$out_dir/credentials"
 printf '[loadgen]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$access_key" "$secret_key" >"$credentials"
 
-server_pid=""
-stop_server() {
-  [[ -n "$server_pid" ]] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  for _ in $(seq 100); do
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -9 "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
+# shellcheck source=server-control.sh
+. "$root/bench/server-control.sh"
 trap stop_server EXIT
 trap 'exit 130' INT TERM
 

@@ -5,19 +5,21 @@
 # Idempotent and quick when everything is present (about 0.2 s): dpkg probes and one hash, no network.
 #   packages: golang-go, golang-github-aws-aws-sdk-go-dev (v1), golang-github-aws-aws-sdk-go-v2-dev
 #             (v2, with smithy-go), installed with apt-get only when one is missing.
-#   programs: bin/go-v1 (v1/main.go) and bin/go-v2 (v2/main.go), rebuilt only when the sources, the
-#             toolchain or an SDK package changed (a SHA-256 over all of them is kept in
-#             bin/.sources.sha256 beside the binaries).
+#   programs: bin/go-v1 (v1/main.go) and bin/go-v2 (v2/main.go), both built with the package they
+#             share (harness/: runner, environment, HTTP client, the checks needing no SDK);
+#             rebuilt only when the sources, the toolchain or an SDK package changed (a SHA-256
+#             over all of them is kept in bin/.sources.sha256 beside the binaries).
 #
 # How the programs are built: GOPATH mode (GO111MODULE=off), never a module download. The SDKs come
 # from Debian's GOPATH tree /usr/share/gocode/src (github.com/aws/aws-sdk-go,
 # github.com/aws/aws-sdk-go-v2, github.com/aws/smithy-go, ...). The programs are `package main`
 # directories built by path (`go build ./v1`): in GOPATH mode a directory outside every GOPATH entry
 # is a local package ("_/.../v1") whose imports are looked up in GOROOT and then GOPATH, so no
-# src/ layout or symlink is needed. GOPATH is .gopath/ here (git-ignored; Go writes nothing there
-# for a `go build -o`) followed by /usr/share/gocode; GOCACHE is .cache/go-build here;
-# GOPROXY=off, GOFLAGS and the user's go env file are ignored, and CGO_ENABLED=0 (pure-Go net and
-# crypto, no C compiler needed).
+# src/ layout or symlink is needed. A local package, and only one, may also import another by a
+# relative path: v1 and v2 both import "../harness", the local package "_/.../harness". GOPATH is
+# .gopath/ here (git-ignored; Go writes nothing there for a `go build -o`) followed by
+# /usr/share/gocode; GOCACHE is .cache/go-build here; GOPROXY=off, GOFLAGS and the user's go env
+# file are ignored, and CGO_ENABLED=0 (pure-Go net and crypto, no C compiler needed).
 #
 # Runners may call this concurrently: installs and builds are serialised with flock on .setup.lock.
 # Works as root without a TTY; as another user it uses `sudo -n` for apt-get when available.
@@ -100,7 +102,7 @@ sources_hash="$({
     dpkg-query -W -f='${Package}=${Version}\n' golang-github-aws-smithy-go-dev \
         golang-github-jmespath-go-jmespath-dev 2>/dev/null || true
     "$go_bin" version
-    cat "$here/v1/main.go" "$here/v2/main.go" "${BASH_SOURCE[0]}"
+    cat "$here/v1/main.go" "$here/v2/main.go" "$here"/harness/*.go "${BASH_SOURCE[0]}"
 } | sha256sum | cut -d' ' -f1)"
 
 if [ -x "$bin_dir/go-v1" ] && [ -x "$bin_dir/go-v2" ] \

@@ -1,34 +1,19 @@
 // Compatibility tests driving Rivulet through the AWS SDK for Go v2 (github.com/aws/aws-sdk-go-v2,
-// service/kinesis and its types, with smithy-go) as Debian packages it. A tiny runner: every test
-// creates its own stream, runs under a recover and prints `ok <name>`, `FAIL <name>: <reason>` or
-// `skip <name>: <reason>`; the last line is `go-v2: N passed, N failed, N skipped`, and the exit
-// status is 1 on any failure.
-//
-// Environment: RIVULET_ENDPOINT (http:// or https://), RIVULET_CA_FILE (PEM to trust for https),
-// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, RIVULET_REGION (us-east-1),
-// RIVULET_ACCOUNT_ID (the server's account for access keys that name none, default 000000000000;
-// a 12-digit access key ID is its own account), RIVULET_AUTH_VERIFY=1 (the server checks
-// signatures: run the credential tests). An argument runs only the tests whose names contain it.
+// service/kinesis and its types, with smithy-go) as Debian packages it. The runner, the environment
+// it reads (RIVULET_ENDPOINT, RIVULET_CA_FILE, AWS_ACCESS_KEY_ID, RIVULET_AUTH_VERIFY, ...) and the
+// checks that need no SDK are in ../harness: every test creates its own stream and prints
+// `ok <name>`, `FAIL <name>: <reason>` or `skip <name>: <reason>`; the last line is
+// `go-v2: N passed, N failed, N skipped`, and the exit status is 1 on any failure. An argument
+// runs only the tests whose names contain it.
 package main
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/big"
-	"net"
-	"net/http"
-	"os"
 	"regexp"
-	"runtime/debug"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,210 +22,73 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/smithy-go"
+
+	"../harness"
 )
 
 const label = "go-v2"
 
 var ctx = context.Background()
 
-// ---- runner --------------------------------------------------------------------------------------
-
-type failure struct{ msg string }
-type skipped struct{ reason string }
-
-// T is what a test gets: Fatalf and Skip end it, Cleanup registers what runs after it in any case.
-type T struct{ cleanups []func() }
-
-func (t *T) Fatalf(format string, args ...interface{}) { panic(failure{fmt.Sprintf(format, args...)}) }
-func (t *T) Skip(reason string)                        { panic(skipped{reason}) }
-func (t *T) Cleanup(fn func())                         { t.cleanups = append(t.cleanups, fn) }
-func (t *T) Check(err error, what string) {
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
-type testCase struct {
-	name string
-	fn   func(*T)
-}
-
-// run returns "ok", "skip" or "fail" and prints the test's line.
-func run(tc testCase) (outcome string) {
-	t := &T{}
-	defer func() {
-		for i := len(t.cleanups) - 1; i >= 0; i-- {
-			func() {
-				defer func() { _ = recover() }()
-				t.cleanups[i]()
-			}()
-		}
-	}()
-	defer func() {
-		switch r := recover().(type) {
-		case nil:
-			fmt.Printf("ok %s\n", tc.name)
-			outcome = "ok"
-		case skipped:
-			fmt.Printf("skip %s: %s\n", tc.name, r.reason)
-			outcome = "skip"
-		case failure:
-			fmt.Printf("FAIL %s: %s\n", tc.name, oneLine(r.msg))
-			outcome = "fail"
-		default:
-			fmt.Printf("FAIL %s: panic: %s\n", tc.name, oneLine(fmt.Sprint(r)))
-			fmt.Fprintf(os.Stderr, "%s\n", debug.Stack())
-			outcome = "fail"
-		}
-	}()
-	tc.fn(t)
-	return
-}
-
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", `\n`) }
-
-// ---- configuration and clients ------------------------------------------------------------------
+// ---- clients -------------------------------------------------------------------------------------
 
 var (
-	endpoint     string
-	isHTTPS      bool
-	region       string
-	accessKey    string
-	secretKey    string
-	sessionToken string
-	account      string
-	authVerify   bool
-	caPool       *x509.CertPool
-
-	kin      *kinesis.Client // the client every test uses
-	protocol *protoRecorder  // the protocols of its responses
+	kin      *kinesis.Client        // the client every test uses
+	protocol *harness.ProtoRecorder // the protocols of its responses
 )
-
-func getenv(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
-}
-
-// protoRecorder wraps a transport and keeps the protocol of every response (resp.Proto).
-type protoRecorder struct {
-	base   http.RoundTripper
-	mu     sync.Mutex
-	protos []string
-}
-
-func (r *protoRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := r.base.RoundTrip(req)
-	if err == nil {
-		r.mu.Lock()
-		r.protos = append(r.protos, resp.Proto)
-		r.mu.Unlock()
-	}
-	return resp, err
-}
-
-// take returns the protocols recorded since the last take and forgets them.
-func (r *protoRecorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	p := r.protos
-	r.protos = nil
-	return p
-}
-
-// newTransport: never a proxy (all traffic stays on the loopback endpoint); over TLS HTTP/2 is
-// offered by ALPN unless http1Only, which leaves only HTTP/1.1 (an empty, non-nil TLSNextProto).
-func newTransport(http1Only bool) *http.Transport {
-	tr := &http.Transport{
-		Proxy:                 nil,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: caPool},
-		TLSHandshakeTimeout:   10 * time.Second,
-		ForceAttemptHTTP2:     !http1Only,
-		MaxIdleConns:          16,
-		IdleConnTimeout:       30 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
-	if http1Only {
-		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
-	}
-	return tr
-}
 
 // newClient builds a Kinesis client directly from Options: static credentials, the endpoint by
 // URL, one attempt per call; no shared config, environment or IMDS lookups are involved.
-func newClient(key, secret, token string, http1Only bool) (*kinesis.Client, *protoRecorder) {
-	rec := &protoRecorder{base: newTransport(http1Only)}
+func newClient(key, secret, token string, http1Only bool) (*kinesis.Client, *harness.ProtoRecorder) {
+	httpClient, rec := harness.NewHTTPClient(http1Only)
 	return kinesis.New(kinesis.Options{
-		Region:           region,
+		Region:           harness.Region,
 		Credentials:      credentials.NewStaticCredentialsProvider(key, secret, token),
-		EndpointResolver: kinesis.EndpointResolverFromURL(endpoint),
-		HTTPClient:       &http.Client{Transport: rec, Timeout: 30 * time.Second},
+		EndpointResolver: kinesis.EndpointResolverFromURL(harness.Endpoint),
+		HTTPClient:       httpClient,
 		RetryMaxAttempts: 1,
 	}), rec
 }
 
-func configure() error {
-	endpoint = os.Getenv("RIVULET_ENDPOINT")
-	if endpoint == "" {
-		return fmt.Errorf("RIVULET_ENDPOINT is not set (e.g. http://127.0.0.1:4567)")
-	}
-	switch {
-	case strings.HasPrefix(endpoint, "https://"):
-		isHTTPS = true
-	case strings.HasPrefix(endpoint, "http://"):
-	default:
-		return fmt.Errorf("RIVULET_ENDPOINT must start with http:// or https://, got %q", endpoint)
-	}
-	region = getenv("RIVULET_REGION", "us-east-1")
-	accessKey = getenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
-	secretKey = getenv("AWS_SECRET_ACCESS_KEY", "secret")
-	sessionToken = os.Getenv("AWS_SESSION_TOKEN")
-	// The account in ARNs, as the server decides it: a 12-digit access key ID is the account,
-	// any other key belongs to the server's --account-id (RIVULET_ACCOUNT_ID, default 000000000000).
-	account = getenv("RIVULET_ACCOUNT_ID", "000000000000")
-	if regexp.MustCompile(`^[0-9]{12}$`).MatchString(accessKey) {
-		account = accessKey
-	}
-	authVerify = os.Getenv("RIVULET_AUTH_VERIFY") == "1"
-	if file := os.Getenv("RIVULET_CA_FILE"); file != "" {
-		pem, err := os.ReadFile(file)
-		if err != nil {
-			return fmt.Errorf("RIVULET_CA_FILE: %v", err)
-		}
-		caPool = x509.NewCertPool()
-		if !caPool.AppendCertsFromPEM(pem) {
-			return fmt.Errorf("RIVULET_CA_FILE %s holds no PEM certificate", file)
-		}
-	}
-	return nil
-}
-
 // ---- helpers -------------------------------------------------------------------------------------
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
+// shard and record hand the checks of ../harness what they read of the SDK's values.
+func shard(s types.Shard) harness.Shard {
+	h := harness.Shard{ShardID: s.ShardId, ParentShardID: s.ParentShardId}
+	if r := s.HashKeyRange; r != nil {
+		h.StartingHashKey, h.EndingHashKey = r.StartingHashKey, r.EndingHashKey
 	}
-	return hex.EncodeToString(b)
+	if r := s.SequenceNumberRange; r != nil {
+		h.EndingSequenceNumber = r.EndingSequenceNumber
+	}
+	return h
 }
 
-func uniqueName() string { return label + "-" + randomHex(6) }
-
-func streamARN(name string) string {
-	return fmt.Sprintf("arn:aws:kinesis:%s:%s:stream/%s", region, account, name)
+func shards(list []types.Shard) []harness.Shard {
+	out := make([]harness.Shard, len(list))
+	for i, s := range list {
+		out[i] = shard(s)
+	}
+	return out
 }
 
-func notFoundMessage(name string) string {
-	return fmt.Sprintf("Stream %s under account %s not found.", name, account)
+func record(r types.Record) harness.Record {
+	return harness.Record{SequenceNumber: r.SequenceNumber, PartitionKey: r.PartitionKey, Data: r.Data,
+		ApproximateArrivalTimestamp: r.ApproximateArrivalTimestamp}
+}
+
+func records(list []types.Record) []harness.Record {
+	out := make([]harness.Record, len(list))
+	for i, r := range list {
+		out[i] = record(r)
+	}
+	return out
 }
 
 // createStream creates a stream of `shards` shards, waits for it with the SDK's StreamExistsWaiter
 // and deletes it when the test ends.
-func createStream(t *T, shards int32) string {
-	name := uniqueName()
+func createStream(t *harness.T, shards int32) string {
+	name := harness.UniqueName()
 	_, err := kin.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)})
 	t.Check(err, "CreateStream")
 	t.Cleanup(func() {
@@ -256,7 +104,7 @@ func createStream(t *T, shards int32) string {
 
 // waitActive polls DescribeStreamSummary until the stream is ACTIVE again (after a reshard or an
 // update).
-func waitActive(t *T, name string) *types.StreamDescriptionSummary {
+func waitActive(t *harness.T, name string) *types.StreamDescriptionSummary {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		out, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
@@ -271,7 +119,7 @@ func waitActive(t *T, name string) *types.StreamDescriptionSummary {
 	}
 }
 
-func listShards(t *T, name string) []types.Shard {
+func listShards(t *harness.T, name string) []types.Shard {
 	var shards []types.Shard
 	in := &kinesis.ListShardsInput{StreamName: aws.String(name)}
 	for i := 0; i < 100; i++ {
@@ -287,17 +135,7 @@ func listShards(t *T, name string) []types.Shard {
 	return nil
 }
 
-func bigInt(t *T, s *string) *big.Int {
-	v, ok := new(big.Int).SetString(aws.ToString(s), 10)
-	if !ok {
-		t.Fatalf("not a decimal number: %q", aws.ToString(s))
-	}
-	return v
-}
-
-var maxHashKey = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
-
-func iterator(t *T, name, shardID string, kind types.ShardIteratorType, seq *string) *string {
+func iterator(t *harness.T, name, shardID string, kind types.ShardIteratorType, seq *string) *string {
 	out, err := kin.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{
 		StreamName: aws.String(name), ShardId: aws.String(shardID),
 		ShardIteratorType: kind, StartingSequenceNumber: seq,
@@ -310,7 +148,7 @@ func iterator(t *T, name, shardID string, kind types.ShardIteratorType, seq *str
 }
 
 // readRecords follows an iterator until `want` records came back (or 20 calls).
-func readRecords(t *T, client *kinesis.Client, it *string, want int) []types.Record {
+func readRecords(t *harness.T, client *kinesis.Client, it *string, want int) []types.Record {
 	var records []types.Record
 	for i := 0; i < 20 && len(records) < want && it != nil; i++ {
 		out, err := client.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: it})
@@ -324,17 +162,8 @@ func readRecords(t *T, client *kinesis.Client, it *string, want int) []types.Rec
 	return records
 }
 
-func checkArrival(t *T, r types.Record) {
-	if r.ApproximateArrivalTimestamp == nil {
-		t.Fatalf("record %s has no ApproximateArrivalTimestamp", aws.ToString(r.SequenceNumber))
-	}
-	if d := time.Since(*r.ApproximateArrivalTimestamp); d > time.Minute || d < -time.Minute {
-		t.Fatalf("ApproximateArrivalTimestamp %s is %s away from now", r.ApproximateArrivalTimestamp.Format(time.RFC3339Nano), d)
-	}
-}
-
 // expectError checks an SDK error's smithy code, HTTP status and (when message != "") message.
-func expectError(t *T, err error, code string, status int, message string) smithy.APIError {
+func expectError(t *harness.T, err error, code string, status int, message string) smithy.APIError {
 	if err == nil {
 		t.Fatalf("expected %s, the call succeeded", code)
 	}
@@ -357,7 +186,7 @@ func expectError(t *T, err error, code string, status int, message string) smith
 
 // ---- tests ---------------------------------------------------------------------------------------
 
-func testCreateStreamWaitsUntilActive(t *T) {
+func testCreateStreamWaitsUntilActive(t *harness.T) {
 	name := createStream(t, 2)
 	out, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 	t.Check(err, "DescribeStreamSummary")
@@ -366,13 +195,13 @@ func testCreateStreamWaitsUntilActive(t *T) {
 	}
 }
 
-func testDescribeStream(t *T) {
+func testDescribeStream(t *harness.T) {
 	name := createStream(t, 2)
 	out, err := kin.DescribeStream(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String(name)})
 	t.Check(err, "DescribeStream")
 	d := out.StreamDescription
-	if aws.ToString(d.StreamName) != name || aws.ToString(d.StreamARN) != streamARN(name) {
-		t.Fatalf("StreamName %q / StreamARN %q, want %q / %q", aws.ToString(d.StreamName), aws.ToString(d.StreamARN), name, streamARN(name))
+	if aws.ToString(d.StreamName) != name || aws.ToString(d.StreamARN) != harness.StreamARN(name) {
+		t.Fatalf("StreamName %q / StreamARN %q, want %q / %q", aws.ToString(d.StreamName), aws.ToString(d.StreamARN), name, harness.StreamARN(name))
 	}
 	if d.StreamStatus != types.StreamStatusActive {
 		t.Fatalf("StreamStatus %s", d.StreamStatus)
@@ -399,13 +228,13 @@ func testDescribeStream(t *T) {
 	}
 }
 
-func testDescribeStreamSummary(t *T) {
+func testDescribeStreamSummary(t *harness.T) {
 	name := createStream(t, 2)
 	out, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 	t.Check(err, "DescribeStreamSummary")
 	d := out.StreamDescriptionSummary
-	if aws.ToString(d.StreamName) != name || aws.ToString(d.StreamARN) != streamARN(name) {
-		t.Fatalf("StreamName %q / StreamARN %q, want %q / %q", aws.ToString(d.StreamName), aws.ToString(d.StreamARN), name, streamARN(name))
+	if aws.ToString(d.StreamName) != name || aws.ToString(d.StreamARN) != harness.StreamARN(name) {
+		t.Fatalf("StreamName %q / StreamARN %q, want %q / %q", aws.ToString(d.StreamName), aws.ToString(d.StreamARN), name, harness.StreamARN(name))
 	}
 	if d.StreamStatus != types.StreamStatusActive || aws.ToInt32(d.OpenShardCount) != 2 {
 		t.Fatalf("StreamStatus %s, OpenShardCount %d; want ACTIVE, 2", d.StreamStatus, aws.ToInt32(d.OpenShardCount))
@@ -415,7 +244,7 @@ func testDescribeStreamSummary(t *T) {
 	}
 }
 
-func testListStreamsContainsIt(t *T) {
+func testListStreamsContainsIt(t *harness.T) {
 	name := createStream(t, 2)
 	in := &kinesis.ListStreamsInput{Limit: aws.Int32(100)}
 	for page := 0; page < 1000; page++ {
@@ -434,32 +263,12 @@ func testListStreamsContainsIt(t *T) {
 	t.Fatalf("ListStreams does not list %s", name)
 }
 
-func testListShardsCoverHashKeySpace(t *T) {
+func testListShardsCoverHashKeySpace(t *harness.T) {
 	name := createStream(t, 2)
-	shards := listShards(t, name)
-	if len(shards) != 2 {
-		t.Fatalf("%d shards, want 2", len(shards))
-	}
-	sort.Slice(shards, func(i, j int) bool {
-		return bigInt(t, shards[i].HashKeyRange.StartingHashKey).Cmp(bigInt(t, shards[j].HashKeyRange.StartingHashKey)) < 0
-	})
-	next := big.NewInt(0)
-	for _, s := range shards {
-		start, end := bigInt(t, s.HashKeyRange.StartingHashKey), bigInt(t, s.HashKeyRange.EndingHashKey)
-		if start.Cmp(next) != 0 || end.Cmp(start) < 0 {
-			t.Fatalf("shard %s covers %s..%s, expected to start at %s", aws.ToString(s.ShardId), start, end, next)
-		}
-		next = new(big.Int).Add(end, big.NewInt(1))
-	}
-	if last := new(big.Int).Sub(next, big.NewInt(1)); last.Cmp(maxHashKey) != 0 {
-		t.Fatalf("the shards end at %s, not 2^128-1", last)
-	}
-	if ids := []string{aws.ToString(shards[0].ShardId), aws.ToString(shards[1].ShardId)}; ids[0] != "shardId-000000000000" || ids[1] != "shardId-000000000001" {
-		t.Fatalf("shard ids %v", ids)
-	}
+	harness.CheckHashKeySpace(t, shards(listShards(t, name)))
 }
 
-func testPutRecord(t *T) {
+func testPutRecord(t *harness.T) {
 	name := createStream(t, 2)
 	first, err := kin.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(name), PartitionKey: aws.String("pk"), Data: []byte("hello")})
 	t.Check(err, "PutRecord")
@@ -471,31 +280,14 @@ func testPutRecord(t *T) {
 	if aws.ToString(second.ShardId) != aws.ToString(first.ShardId) {
 		t.Fatalf("the same partition key went to %s and %s", aws.ToString(first.ShardId), aws.ToString(second.ShardId))
 	}
-	if bigInt(t, second.SequenceNumber).Cmp(bigInt(t, first.SequenceNumber)) <= 0 {
+	if harness.BigInt(t, second.SequenceNumber).Cmp(harness.BigInt(t, first.SequenceNumber)) <= 0 {
 		t.Fatalf("sequence numbers do not grow: %s then %s", aws.ToString(first.SequenceNumber), aws.ToString(second.SequenceNumber))
 	}
 }
 
-// recordData returns ten payloads: all 256 byte values, and binary mixes of NULs, 0xff and
-// random bytes of varied lengths.
-func recordData() [][]byte {
-	data := make([][]byte, 10)
-	all := make([]byte, 256)
-	for i := range all {
-		all[i] = byte(i)
-	}
-	data[0] = all
-	for i := 1; i < 10; i++ {
-		random := make([]byte, 1+i*37)
-		_, _ = rand.Read(random)
-		data[i] = append([]byte{0x00, 0xff, byte(i), 0x80, '\n', '"', '\\'}, random...)
-	}
-	return data
-}
-
-func testPutRecordsAndGetRecordsRoundTrip(t *T) {
+func testPutRecordsAndGetRecordsRoundTrip(t *harness.T) {
 	name := createStream(t, 2)
-	data := recordData()
+	data := harness.RecordData()
 	entries := make([]types.PutRecordsRequestEntry, len(data))
 	for i, d := range data {
 		entries[i] = types.PutRecordsRequestEntry{Data: d, PartitionKey: aws.String(fmt.Sprintf("pk-%d", i))}
@@ -505,51 +297,19 @@ func testPutRecordsAndGetRecordsRoundTrip(t *T) {
 	if len(out.Records) != 10 || aws.ToInt32(out.FailedRecordCount) != 0 {
 		t.Fatalf("%d results, FailedRecordCount %d; want 10, 0", len(out.Records), aws.ToInt32(out.FailedRecordCount))
 	}
-	bySeq := map[string]int{}
-	perShard := map[string]int{}
+	put := make([]harness.Put, len(out.Records))
 	for i, r := range out.Records {
 		if r.ErrorCode != nil || r.SequenceNumber == nil || r.ShardId == nil {
 			t.Fatalf("result %d: %+v", i, r)
 		}
-		bySeq[aws.ToString(r.SequenceNumber)] = i
-		perShard[aws.ToString(r.ShardId)]++
+		put[i] = harness.Put{SequenceNumber: r.SequenceNumber, ShardID: r.ShardId}
 	}
-	seen := 0
-	for _, shard := range []string{"shardId-000000000000", "shardId-000000000001"} {
-		records := readRecords(t, kin, iterator(t, name, shard, types.ShardIteratorTypeTrimHorizon, nil), perShard[shard])
-		if len(records) != perShard[shard] {
-			t.Fatalf("%s: read %d records, PutRecords put %d there", shard, len(records), perShard[shard])
-		}
-		var previous *big.Int
-		for _, r := range records {
-			i, ok := bySeq[aws.ToString(r.SequenceNumber)]
-			if !ok {
-				t.Fatalf("%s: unknown sequence number %s", shard, aws.ToString(r.SequenceNumber))
-			}
-			if aws.ToString(out.Records[i].ShardId) != shard {
-				t.Fatalf("record %d read from %s, PutRecords said %s", i, shard, aws.ToString(out.Records[i].ShardId))
-			}
-			if !bytes.Equal(r.Data, data[i]) {
-				t.Fatalf("record %d: data differs: got %x, want %x", i, r.Data, data[i])
-			}
-			if want := fmt.Sprintf("pk-%d", i); aws.ToString(r.PartitionKey) != want {
-				t.Fatalf("record %d: PartitionKey %q, want %q", i, aws.ToString(r.PartitionKey), want)
-			}
-			checkArrival(t, r)
-			seq := bigInt(t, r.SequenceNumber)
-			if previous != nil && seq.Cmp(previous) <= 0 {
-				t.Fatalf("%s: records out of order", shard)
-			}
-			previous = seq
-			seen++
-		}
-	}
-	if seen != 10 {
-		t.Fatalf("read back %d of 10 records", seen)
-	}
+	harness.CheckRoundTrip(t, data, put, func(shard string, want int) []harness.Record {
+		return records(readRecords(t, kin, iterator(t, name, shard, types.ShardIteratorTypeTrimHorizon, nil), want))
+	})
 }
 
-func testSequenceNumberIterators(t *T) {
+func testSequenceNumberIterators(t *harness.T) {
 	name := createStream(t, 2)
 	var seqs []*string
 	var shard string
@@ -572,7 +332,7 @@ func testSequenceNumberIterators(t *T) {
 	}
 }
 
-func testTags(t *T) {
+func testTags(t *harness.T) {
 	name := createStream(t, 2)
 	_, err := kin.AddTagsToStream(ctx, &kinesis.AddTagsToStreamInput{StreamName: aws.String(name),
 		Tags: map[string]string{"team": "rivulet", "client": label}})
@@ -588,7 +348,7 @@ func testTags(t *T) {
 	}
 }
 
-func testIncreaseRetentionPeriod(t *T) {
+func testIncreaseRetentionPeriod(t *harness.T) {
 	name := createStream(t, 2)
 	_, err := kin.IncreaseStreamRetentionPeriod(ctx, &kinesis.IncreaseStreamRetentionPeriodInput{StreamName: aws.String(name), RetentionPeriodHours: aws.Int32(48)})
 	t.Check(err, "IncreaseStreamRetentionPeriod")
@@ -597,7 +357,7 @@ func testIncreaseRetentionPeriod(t *T) {
 	}
 }
 
-func testSplitShard(t *T) {
+func testSplitShard(t *harness.T) {
 	name := createStream(t, 2)
 	before := listShards(t, name)
 	var parent *types.Shard
@@ -609,41 +369,12 @@ func testSplitShard(t *T) {
 	if parent == nil {
 		t.Fatalf("no shardId-000000000000 in %+v", before)
 	}
-	start, end := bigInt(t, parent.HashKeyRange.StartingHashKey), bigInt(t, parent.HashKeyRange.EndingHashKey)
-	mid := new(big.Int).Rsh(new(big.Int).Add(start, end), 1)
+	mid := harness.Midpoint(t, shard(*parent))
 	_, err := kin.SplitShard(ctx, &kinesis.SplitShardInput{StreamName: aws.String(name),
 		ShardToSplit: parent.ShardId, NewStartingHashKey: aws.String(mid.String())})
 	t.Check(err, "SplitShard")
 	waitActive(t, name)
-	after := listShards(t, name)
-	if len(after) != 4 {
-		t.Fatalf("%d shards after the split, want 4 (the parent, its sibling, two children)", len(after))
-	}
-	var children []types.Shard
-	for _, s := range after {
-		switch {
-		case aws.ToString(s.ShardId) == "shardId-000000000000":
-			if s.SequenceNumberRange.EndingSequenceNumber == nil {
-				t.Fatalf("the split parent is still open")
-			}
-		case aws.ToString(s.ParentShardId) == "shardId-000000000000":
-			children = append(children, s)
-		}
-	}
-	if len(children) != 2 {
-		t.Fatalf("%d children of shardId-000000000000, want 2", len(children))
-	}
-	sort.Slice(children, func(i, j int) bool { return aws.ToString(children[i].ShardId) < aws.ToString(children[j].ShardId) })
-	if aws.ToString(children[0].ShardId) != "shardId-000000000002" || aws.ToString(children[1].ShardId) != "shardId-000000000003" {
-		t.Fatalf("children %s, %s", aws.ToString(children[0].ShardId), aws.ToString(children[1].ShardId))
-	}
-	lo, hi := children[0].HashKeyRange, children[1].HashKeyRange
-	if bigInt(t, lo.StartingHashKey).Cmp(start) != 0 || bigInt(t, lo.EndingHashKey).Cmp(new(big.Int).Sub(mid, big.NewInt(1))) != 0 ||
-		bigInt(t, hi.StartingHashKey).Cmp(mid) != 0 || bigInt(t, hi.EndingHashKey).Cmp(end) != 0 {
-		t.Fatalf("children cover %s..%s and %s..%s; split %s..%s at %s",
-			aws.ToString(lo.StartingHashKey), aws.ToString(lo.EndingHashKey),
-			aws.ToString(hi.StartingHashKey), aws.ToString(hi.EndingHashKey), start, end, mid)
-	}
+	harness.CheckSplit(t, shard(*parent), mid, shards(listShards(t, name)))
 	summary, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 	t.Check(err, "DescribeStreamSummary")
 	if n := aws.ToInt32(summary.StreamDescriptionSummary.OpenShardCount); n != 3 {
@@ -651,20 +382,20 @@ func testSplitShard(t *T) {
 	}
 }
 
-func testMissingStreamIsResourceNotFound(t *T) {
-	name := label + "-missing-" + randomHex(6)
+func testMissingStreamIsResourceNotFound(t *harness.T) {
+	name := harness.MissingName()
 	_, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
-	expectError(t, err, "ResourceNotFoundException", 400, notFoundMessage(name))
+	expectError(t, err, "ResourceNotFoundException", 400, harness.NotFoundMessage(name))
 	var typed *types.ResourceNotFoundException
 	if !errors.As(err, &typed) {
 		t.Fatalf("the SDK did not deserialize its typed *types.ResourceNotFoundException: %T", err)
 	}
-	if aws.ToString(typed.Message) != notFoundMessage(name) {
+	if aws.ToString(typed.Message) != harness.NotFoundMessage(name) {
 		t.Fatalf("ResourceNotFoundException.Message %q", aws.ToString(typed.Message))
 	}
 }
 
-func testLongPartitionKeyIsValidationError(t *T) {
+func testLongPartitionKeyIsValidationError(t *harness.T) {
 	name := createStream(t, 2)
 	_, err := kin.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(name), PartitionKey: aws.String(strings.Repeat("k", 257)), Data: []byte("x")})
 	expectError(t, err, "ValidationException", 400,
@@ -678,7 +409,7 @@ func testLongPartitionKeyIsValidationError(t *T) {
 	}
 }
 
-func testGarbageIteratorIsInvalidArgument(t *T) {
+func testGarbageIteratorIsInvalidArgument(t *harness.T) {
 	createStream(t, 2)
 	_, err := kin.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: aws.String("AAAAAAAAAAGarbledIteratorThatIsNotBase64!!")})
 	expectError(t, err, "InvalidArgumentException", 400, "Invalid ShardIterator.")
@@ -688,7 +419,7 @@ func testGarbageIteratorIsInvalidArgument(t *T) {
 	}
 }
 
-func testDeleteStream(t *T) {
+func testDeleteStream(t *harness.T) {
 	name := createStream(t, 2)
 	_, err := kin.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String(name)})
 	t.Check(err, "DeleteStream")
@@ -696,7 +427,7 @@ func testDeleteStream(t *T) {
 	for {
 		out, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 		if err != nil {
-			expectError(t, err, "ResourceNotFoundException", 400, notFoundMessage(name))
+			expectError(t, err, "ResourceNotFoundException", 400, harness.NotFoundMessage(name))
 			return
 		}
 		if s := out.StreamDescriptionSummary.StreamStatus; s != types.StreamStatusDeleting {
@@ -711,32 +442,20 @@ func testDeleteStream(t *T) {
 
 // Over TLS the client offers h2 by ALPN and the server should take it; over plain http Go's
 // client speaks HTTP/1.1.
-func testNegotiatedProtocol(t *T) {
+func testNegotiatedProtocol(t *harness.T) {
 	name := createStream(t, 2)
-	protocol.take()
+	protocol.Take()
 	_, err := kin.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 	t.Check(err, "DescribeStreamSummary")
 	_, err = kin.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(name), PartitionKey: aws.String("pk"), Data: []byte("h2")})
 	t.Check(err, "PutRecord")
-	protos := protocol.take()
-	want := "HTTP/1.1"
-	if isHTTPS {
-		want = "HTTP/2.0"
-	}
-	if len(protos) == 0 {
-		t.Fatalf("no response recorded")
-	}
-	for _, p := range protos {
-		if p != want {
-			t.Fatalf("responses came over %v, want %s", protos, want)
-		}
-	}
+	harness.CheckNegotiated(t, protocol.Take())
 }
 
 // A second client whose transport only speaks HTTP/1.1 (no h2 in ALPN).
-func testHTTP11OnlyClient(t *T) {
+func testHTTP11OnlyClient(t *harness.T) {
 	name := createStream(t, 2)
-	client, rec := newClient(accessKey, secretKey, sessionToken, true)
+	client, rec := newClient(harness.AccessKey, harness.SecretKey, harness.SessionToken, true)
 	put, err := client.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String(name), PartitionKey: aws.String("pk"), Data: []byte{0, 1, 2, 0xff}})
 	t.Check(err, "PutRecord over HTTP/1.1")
 	it, err := client.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String(name), ShardId: put.ShardId,
@@ -746,26 +465,18 @@ func testHTTP11OnlyClient(t *T) {
 	if len(records) != 1 || !bytes.Equal(records[0].Data, []byte{0, 1, 2, 0xff}) {
 		t.Fatalf("read back %+v", records)
 	}
-	checkArrival(t, records[0])
-	protos := rec.take()
-	if len(protos) < 3 {
-		t.Fatalf("only %d responses recorded", len(protos))
-	}
-	for _, p := range protos {
-		if p != "HTTP/1.1" {
-			t.Fatalf("the HTTP/1.1-only client got responses over %v", protos)
-		}
-	}
+	harness.CheckArrival(t, record(records[0]))
+	harness.CheckHTTP11Only(t, rec.Take())
 }
 
 // sameErrorForExistingAndMissing: with bad credentials, DescribeStreamSummary of an existing
 // stream and of a missing one fail alike, so the answer never tells whether a stream exists.
-func sameErrorForExistingAndMissing(t *T, client *kinesis.Client, code string, check func(smithy.APIError)) {
+func sameErrorForExistingAndMissing(t *harness.T, client *kinesis.Client, code string, check func(*harness.T, string)) {
 	name := createStream(t, 1)
-	missing := label + "-missing-" + randomHex(6)
+	missing := harness.MissingName()
 	_, errExisting := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(name)})
 	existing := expectError(t, errExisting, code, 400, "")
-	check(existing)
+	check(t, existing.ErrorMessage())
 	_, errMissing := client.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String(missing)})
 	absent := expectError(t, errMissing, code, 400, "")
 	if existing.ErrorMessage() != absent.ErrorMessage() {
@@ -773,72 +484,41 @@ func sameErrorForExistingAndMissing(t *T, client *kinesis.Client, code string, c
 	}
 }
 
-func testWrongSecretIsInvalidSignature(t *T) {
-	if !authVerify {
-		t.Skip("RIVULET_AUTH_VERIFY is not 1")
-	}
-	client, _ := newClient(accessKey, secretKey+"-wrong", sessionToken, false)
-	sameErrorForExistingAndMissing(t, client, "InvalidSignatureException", func(e smithy.APIError) {
-		if !strings.HasPrefix(e.ErrorMessage(), "The request signature we calculated does not match") {
-			t.Fatalf("InvalidSignatureException message %q", e.ErrorMessage())
-		}
-	})
+func testWrongSecretIsInvalidSignature(t *harness.T) {
+	harness.RequireAuthVerify(t)
+	client, _ := newClient(harness.AccessKey, harness.SecretKey+"-wrong", harness.SessionToken, false)
+	sameErrorForExistingAndMissing(t, client, "InvalidSignatureException", harness.CheckInvalidSignatureMessage)
 }
 
-func testUnknownAccessKeyIsUnrecognizedClient(t *T) {
-	if !authVerify {
-		t.Skip("RIVULET_AUTH_VERIFY is not 1")
-	}
-	client, _ := newClient("AKIDUNKNOWN0000000000", secretKey, "", false)
-	sameErrorForExistingAndMissing(t, client, "UnrecognizedClientException", func(e smithy.APIError) {
-		if e.ErrorMessage() != "The security token included in the request is invalid." {
-			t.Fatalf("UnrecognizedClientException message %q", e.ErrorMessage())
-		}
-	})
+func testUnknownAccessKeyIsUnrecognizedClient(t *harness.T) {
+	harness.RequireAuthVerify(t)
+	client, _ := newClient("AKIDUNKNOWN0000000000", harness.SecretKey, "", false)
+	sameErrorForExistingAndMissing(t, client, "UnrecognizedClientException", harness.CheckUnrecognizedClientMessage)
 }
 
 func main() {
-	if err := configure(); err != nil {
-		fmt.Printf("FAIL setup: %v\n", err)
-		fmt.Printf("%s: 0 passed, 1 failed, 0 skipped\n", label)
-		os.Exit(2)
-	}
-	kin, protocol = newClient(accessKey, secretKey, sessionToken, false)
+	harness.Configure(label)
+	kin, protocol = newClient(harness.AccessKey, harness.SecretKey, harness.SessionToken, false)
 
-	tests := []testCase{
-		{"create_stream_waits_until_active", testCreateStreamWaitsUntilActive},
-		{"describe_stream", testDescribeStream},
-		{"describe_stream_summary", testDescribeStreamSummary},
-		{"list_streams_contains_it", testListStreamsContainsIt},
-		{"list_shards_cover_the_hash_key_space", testListShardsCoverHashKeySpace},
-		{"put_record", testPutRecord},
-		{"put_records_and_get_records_round_trip", testPutRecordsAndGetRecordsRoundTrip},
-		{"sequence_number_iterators", testSequenceNumberIterators},
-		{"tags", testTags},
-		{"increase_retention_period", testIncreaseRetentionPeriod},
-		{"split_shard", testSplitShard},
-		{"missing_stream_is_resource_not_found", testMissingStreamIsResourceNotFound},
-		{"long_partition_key_is_validation_error", testLongPartitionKeyIsValidationError},
-		{"garbage_iterator_is_invalid_argument", testGarbageIteratorIsInvalidArgument},
-		{"delete_stream", testDeleteStream},
-		{"negotiated_protocol", testNegotiatedProtocol},
-		{"http11_only_client", testHTTP11OnlyClient},
-		{"wrong_secret_is_invalid_signature", testWrongSecretIsInvalidSignature},
-		{"unknown_access_key_is_unrecognized_client", testUnknownAccessKeyIsUnrecognizedClient},
-	}
-	filter := ""
-	if len(os.Args) > 1 {
-		filter = os.Args[1]
-	}
-	counts := map[string]int{}
-	for _, tc := range tests {
-		if filter != "" && !strings.Contains(tc.name, filter) {
-			continue
-		}
-		counts[run(tc)]++
-	}
-	fmt.Printf("%s: %d passed, %d failed, %d skipped\n", label, counts["ok"], counts["fail"], counts["skip"])
-	if counts["fail"] > 0 {
-		os.Exit(1)
-	}
+	harness.Run([]harness.Test{
+		{Name: "create_stream_waits_until_active", Fn: testCreateStreamWaitsUntilActive},
+		{Name: "describe_stream", Fn: testDescribeStream},
+		{Name: "describe_stream_summary", Fn: testDescribeStreamSummary},
+		{Name: "list_streams_contains_it", Fn: testListStreamsContainsIt},
+		{Name: "list_shards_cover_the_hash_key_space", Fn: testListShardsCoverHashKeySpace},
+		{Name: "put_record", Fn: testPutRecord},
+		{Name: "put_records_and_get_records_round_trip", Fn: testPutRecordsAndGetRecordsRoundTrip},
+		{Name: "sequence_number_iterators", Fn: testSequenceNumberIterators},
+		{Name: "tags", Fn: testTags},
+		{Name: "increase_retention_period", Fn: testIncreaseRetentionPeriod},
+		{Name: "split_shard", Fn: testSplitShard},
+		{Name: "missing_stream_is_resource_not_found", Fn: testMissingStreamIsResourceNotFound},
+		{Name: "long_partition_key_is_validation_error", Fn: testLongPartitionKeyIsValidationError},
+		{Name: "garbage_iterator_is_invalid_argument", Fn: testGarbageIteratorIsInvalidArgument},
+		{Name: "delete_stream", Fn: testDeleteStream},
+		{Name: "negotiated_protocol", Fn: testNegotiatedProtocol},
+		{Name: "http11_only_client", Fn: testHTTP11OnlyClient},
+		{Name: "wrong_secret_is_invalid_signature", Fn: testWrongSecretIsInvalidSignature},
+		{Name: "unknown_access_key_is_unrecognized_client", Fn: testUnknownAccessKeyIsUnrecognizedClient},
+	})
 }
