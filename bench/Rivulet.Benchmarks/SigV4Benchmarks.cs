@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Auth;
+using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Benchmarks;

@@ -10,6 +10,9 @@ public sealed record RequestContext(string AccountId, string Region, DateTimeOff
 {
     public long NowMs => Now.ToUnixTimeMilliseconds();
 
+    /// <summary>The operation called ("PutRecord"): the action another account's resource policy must allow.</summary>
+    public string Operation { get; init; } = "";
+
     public AccountKey Account => new(AccountId, Region);
 
     /// <summary>The context of the account that owns <paramref name="key"/>, for the quotas and settings that count there.</summary>

@@ -156,7 +156,7 @@ public sealed class AuthVerifyTests : IClassFixture<AuthVerifyTests.VerifyingSer
     }
 
     [Fact]
-    public async Task The_TLS_port_verifies_signatures_too()
+    public async Task The_TLS_port_verifies_signatures_too_and_HTTP_2_may_sign_its_authority()
     {
         using var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null;
@@ -168,6 +168,12 @@ public sealed class AuthVerifyTests : IClassFixture<AuthVerifyTests.VerifyingSer
         using var accepted = await http.SendAsync(right, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpVersion.Version20, accepted.Version);
+
+        // Over HTTP/2 the JS SDK v3 signs the :authority pseudo-header in place of host.
+        using var authority = (Alice with { AuthorityHeader = ":authority" }).Sign(tls, "ListStreams", "{}", DateTimeOffset.UtcNow);
+        authority.Version = HttpVersion.Version20;
+        using var acceptedByAuthority = await http.SendAsync(authority, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, acceptedByAuthority.StatusCode);
 
         using var wrong = (Alice with { Secret = "guess" }).Sign(tls, "ListStreams", "{}", DateTimeOffset.UtcNow);
         await AssertErrorAsync(await http.SendAsync(wrong, TestContext.Current.CancellationToken), "InvalidSignatureException", Mismatch);

@@ -3,25 +3,57 @@ using System.Diagnostics;
 namespace Rivulet.Server.Tests;
 
 /// <summary>
-/// The real AWS clients (boto3, the AWS CLI, the JS SDK v3 over HTTP/2) run their suites in
-/// tests/clients against this collection's server. `tests/clients/setup.sh`, run by test.sh,
-/// installs them.
+/// The real AWS clients (boto3, the AWS CLI, the JS SDK v3 over HTTP/2, the Go SDKs v1 and v2) run
+/// their suites in tests/clients against this collection's server, over cleartext and over TLS
+/// trusting the certificate the server printed, and their signature-verification tests against a
+/// server with <c>--auth verify</c>. `tests/clients/setup.sh`, run by test.sh, installs them.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public sealed class RealClientTests
+public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingServer>
 {
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
     private readonly ServerFixture _server;
+    private readonly VerifyingServer _verifying;
 
-    public RealClientTests(ServerFixture server) => _server = server;
+    public RealClientTests(ServerFixture server, VerifyingServer verifying)
+    {
+        _server = server;
+        _verifying = verifying;
+    }
 
     [Fact]
-    public Task Boto3_and_the_AWS_CLI_pass_their_suite() => RunAsync("run-python.sh");
+    public Task Boto3_and_the_AWS_CLI_pass_their_suite() => RunAsync("run-python.sh", Plain());
 
     [Fact]
-    public Task The_JavaScript_SDK_v3_passes_its_suite() => RunAsync("run-js.sh");
+    public Task The_JavaScript_SDK_v3_passes_its_suite() => RunAsync("run-js.sh", Plain());
 
-    private async Task RunAsync(string script)
+    [Fact]
+    public Task Boto3_and_the_AWS_CLI_pass_their_suite_over_TLS() => RunAsync("run-python.sh", Tls());
+
+    [Fact]
+    public Task The_JavaScript_SDK_v3_passes_its_suite_over_TLS() => RunAsync("run-js.sh", Tls());
+
+    [Fact]
+    public Task The_Go_SDKs_v1_and_v2_pass_their_suite_over_TLS() => RunAsync("run-go.sh", Tls());
+
+    [Fact]
+    public Task Boto3_and_the_AWS_CLI_meet_signature_verification() => RunAsync("run-python.sh", _verifying.Environment());
+
+    [Fact]
+    public Task The_JavaScript_SDK_v3_meets_signature_verification() => RunAsync("run-js.sh", _verifying.Environment());
+
+    [Fact]
+    public Task The_Go_SDKs_v1_and_v2_meet_signature_verification() => RunAsync("run-go.sh", _verifying.Environment());
+
+    private Dictionary<string, string> Plain() => new() { ["RIVULET_ENDPOINT"] = _server.Endpoint.ToString().TrimEnd('/') };
+
+    private Dictionary<string, string> Tls() => new()
+    {
+        ["RIVULET_ENDPOINT"] = _server.TlsEndpoint.ToString().TrimEnd('/'),
+        ["RIVULET_CA_FILE"] = _server.CertificatePath,
+    };
+
+    private static async Task RunAsync(string script, Dictionary<string, string> environment)
     {
         var path = Path.Combine(RepositoryRoot(), "tests", "clients", script);
         Assert.True(File.Exists(path), $"{path} is missing");
@@ -31,7 +63,11 @@ public sealed class RealClientTests
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(path)!,
         };
-        start.Environment["RIVULET_ENDPOINT"] = _server.Endpoint.ToString().TrimEnd('/');
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
@@ -51,7 +87,7 @@ public sealed class RealClientTests
         Assert.True(process.ExitCode == 0, $"{script} exited with {process.ExitCode}:\n{text}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Rivulet.slnx")))
@@ -60,5 +96,31 @@ public sealed class RealClientTests
         }
 
         return directory?.FullName ?? throw new InvalidOperationException("Rivulet.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>An in-memory server with <c>--auth verify</c> over tests/clients/auth-credentials.ini, reached over TLS.</summary>
+    public sealed class VerifyingServer : IAsyncLifetime
+    {
+        private readonly string _credentials = Path.Combine(RepositoryRoot(), "tests", "clients", "auth-credentials.ini");
+        private RivuletServer? _server;
+
+        public Dictionary<string, string> Environment() => new()
+        {
+            ["RIVULET_ENDPOINT"] = _server!.TlsEndpoint!.ToString().TrimEnd('/'),
+            ["RIVULET_CA_FILE"] = _server.TlsCertificatePath!,
+            ["RIVULET_AUTH_VERIFY"] = "1",
+            ["RIVULET_CREDENTIALS_FILE"] = _credentials,
+        };
+
+        public async ValueTask InitializeAsync() =>
+            _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, TlsPort = 0, InMemory = true, Auth = AuthMode.Verify, CredentialsPath = _credentials }, TextWriter.Null, default);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+        }
     }
 }

@@ -8,10 +8,14 @@ namespace Rivulet.Server.Tests;
 /// <summary>
 /// A SigV4 signer written from AWS's documentation for these tests alone, so that what the server
 /// accepts is checked against a signer it does not share: header signatures over
-/// content-type;host;x-amz-date;x-amz-target (what boto3 signs) and presigned query strings.
+/// content-type;host;x-amz-date;x-amz-target (what boto3 signs; :authority for host as the JS SDK
+/// v3 signs over HTTP/2) and presigned query strings.
 /// </summary>
 internal sealed record TestSigner(string AccessKeyId, string Secret, string Region = "us-east-1", string? SessionToken = null)
 {
+    /// <summary>The header that carries the authority in the signature: host, or :authority as the JS SDK v3 signs over HTTP/2.</summary>
+    public string AuthorityHeader { get; init; } = "host";
+
     public static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A signed JSON 1.1 request for <paramref name="operation"/>; the body is fixed here and must not change afterwards.</summary>
@@ -25,7 +29,7 @@ internal sealed record TestSigner(string AccessKeyId, string Secret, string Regi
         var signed = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["content-type"] = "application/x-amz-json-1.1",
-            ["host"] = endpoint.Authority,
+            [AuthorityHeader] = endpoint.Authority,
             ["x-amz-date"] = amzDate,
             ["x-amz-target"] = "Kinesis_20131202." + operation,
         };

@@ -185,7 +185,7 @@ public sealed class KinesisService
             return Error(codec, requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
         }
 
-        var context = new RequestContext(auth.Credential?.AccountId ?? AccountOf(auth.AccessKeyId), auth.Region ?? _options.Region, _time.GetUtcNow());
+        var context = new RequestContext(auth.Credential?.AccountId ?? AccountOf(auth.AccessKeyId), auth.Region ?? _options.Region, _time.GetUtcNow()) { Operation = operationName! };
         return await ExecuteAsync(requestId, handler, context, input!, operationName!, codec, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using Rivulet.Api.Resources;
 using Rivulet.Protocol.Auth;
 using Rivulet.Storage;
 
@@ -16,8 +17,8 @@ internal sealed class StreamResolver
 
     /// <summary>
     /// The stream's key and the name to use in error messages. A name is the caller's account's in
-    /// the caller's region; an ARN names its own account and region (what AWS does when they differ
-    /// from the caller's is unverified; its resource policies do allow other accounts in).
+    /// the caller's region; an ARN names its own account and region. Another account's stream is
+    /// reached only as its resource policy allows (<see cref="RequireAccess"/>).
     /// </summary>
     public static StreamKey Identify(RequestContext context, string? streamName, string? streamArn)
     {
@@ -87,6 +88,7 @@ internal sealed class StreamResolver
     private async ValueTask<StreamMetadata?> FindEvenDamagedAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
     {
         var stream = await _store.GetStreamAsync(key, cancellationToken).ConfigureAwait(false);
+        RequireAccess(context, key, stream);
         if (stream?.StatusSettlesAtMs is not { } settlesAt || settlesAt > context.NowMs)
         {
             return stream;
@@ -109,6 +111,25 @@ internal sealed class StreamResolver
         settled = settled with { Version = stream.Version + 1 };
         await ReshardCommit.SealClosedAsync(_store, stream.Shards, settled).ConfigureAwait(false);
         return settled;
+    }
+
+    /// <summary>
+    /// Another account's stream is reached only where its resource policy allows the caller's
+    /// account the operation, as on AWS; otherwise AccessDenied, whether or not the stream exists,
+    /// so that a stranger learns nothing of it.
+    /// </summary>
+    private static void RequireAccess(RequestContext context, StreamKey key, StreamMetadata? stream)
+    {
+        if (key.AccountId == context.AccountId)
+        {
+            return;
+        }
+
+        var arn = StreamArn.Format(key);
+        if (stream is null || !ResourcePolicyEvaluation.Allows(stream.ResourcePolicy, context.AccountId, "kinesis:" + context.Operation, arn))
+        {
+            throw ApiErrors.NotAuthorized(context.AccountId, context.Operation, arn);
+        }
     }
 
     /// <summary>

@@ -9,8 +9,8 @@ namespace Rivulet.Api.Validation;
 /// actions allowed on this resource" (PutResourcePolicy, Policy member); the checks here are the IAM
 /// policy grammar's (a Version IAM knows, a Statement of one or more statements, each with an Effect,
 /// a Principal and Kinesis actions) and a 20 KiB size limit, the limit of other AWS resource
-/// policies (Kinesis documents none). Policies are kept, not evaluated: nothing here grants or
-/// denies a request.
+/// policies (Kinesis documents none). What a stored policy grants another account is decided by
+/// <see cref="Resources.ResourcePolicyEvaluation"/>.
 /// </summary>
 internal static class ResourcePolicyRules
 {

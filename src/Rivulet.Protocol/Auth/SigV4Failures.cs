@@ -29,7 +29,8 @@ internal static class SigV4Failures
     public static AuthenticationCheck ExpiresTooLong(long maxSeconds) =>
         Fail(Incomplete, $"X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than {maxSeconds} seconds");
 
-    public static AuthenticationCheck HostNotSigned() => Fail(Invalid, "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    /// <summary>AWS's current wording, since HTTP/2 clients (the JS SDK v3) may sign :authority in place of host.</summary>
+    public static AuthenticationCheck HostNotSigned() => Fail(Invalid, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
 
     public static AuthenticationCheck UnsupportedAlgorithm(string algorithm) =>
         Fail(Incomplete, $"Unsupported AWS 'algorithm': '{algorithm}' (only AWS4-HMAC-SHA256 for now). ");

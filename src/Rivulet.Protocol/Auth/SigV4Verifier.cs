@@ -159,7 +159,7 @@ public sealed class SigV4Verifier
 
         // Row 8.
         var headerNames = SignedHeaderNames(signedHeaders);
-        if (headerNames.BinarySearch("host", StringComparer.Ordinal) < 0)
+        if (headerNames.BinarySearch("host", StringComparer.Ordinal) < 0 && headerNames.BinarySearch(":authority", StringComparer.Ordinal) < 0)
         {
             return SigV4Failures.HostNotSigned();
         }
@@ -235,7 +235,7 @@ public sealed class SigV4Verifier
         foreach (var name in headerNames)
         {
             canonical.Append(name).Append(':');
-            SigV4Canonical.AppendHeaderValue(canonical, request.Headers(name));
+            SigV4Canonical.AppendHeaderValue(canonical, HeaderValues(request, name));
             canonical.Append('\n');
         }
 
@@ -367,6 +367,13 @@ public sealed class SigV4Verifier
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
+
+    /// <summary>
+    /// A signed header's values. HTTP/2 carries the authority as the :authority pseudo-header, which
+    /// hosts that fold it into Host (Kestrel) do not list under its own name: the same value either way.
+    /// </summary>
+    private static IReadOnlyList<string?>? HeaderValues(in SignedRequest request, string name) =>
+        name == ":authority" ? request.Headers(":authority") ?? request.Headers("host") : request.Headers(name);
 
     private static string? First(IReadOnlyList<string?>? values) => values is { Count: > 0 } ? values[0] : null;
 

@@ -119,7 +119,7 @@ public sealed class SigV4VerifierTests
 
         var check = Verify(vector.Request(headers));
 
-        Assert.Equal(("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization."), (check.ErrorType, check.ErrorMessage));
+        Assert.Equal(("InvalidSignatureException", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."), (check.ErrorType, check.ErrorMessage));
     }
 
     [Fact]

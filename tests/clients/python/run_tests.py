@@ -2,6 +2,10 @@
 
 Usage: run_tests.py [-k substring]... [module.Class.test ...]
 Exit status 0 only when nothing failed and at least one test ran.
+
+RIVULET_ENDPOINT is http(s)://127.0.0.1:<port> (or localhost); over https RIVULET_CA_FILE names the
+PEM certificate to trust. With RIVULET_AUTH_VERIFY=1 the server checks signatures, so only
+test_auth.py runs (the other suites sign with keys such a server does not know).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import ssl
 import sys
 import time
 import unittest
@@ -19,11 +24,21 @@ def preflight() -> str | None:
     """A clear message instead of dozens of 'connection refused' tracebacks."""
     endpoint = os.environ.get("RIVULET_ENDPOINT", "")
     parsed = urllib.parse.urlsplit(endpoint)
-    if parsed.scheme != "http" or parsed.hostname != "127.0.0.1" or not parsed.port:
-        return f"RIVULET_ENDPOINT must be http://127.0.0.1:<port>, got {endpoint!r}"
+    if parsed.scheme not in ("http", "https") or parsed.hostname not in ("127.0.0.1", "localhost") or not parsed.port:
+        return f"RIVULET_ENDPOINT must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got {endpoint!r}"
+    ca_file = os.environ.get("RIVULET_CA_FILE", "").strip() or None
+    if ca_file and not os.path.isfile(ca_file):
+        return f"RIVULET_CA_FILE {ca_file!r} is not a file"
     try:
-        with socket.create_connection((parsed.hostname, parsed.port), timeout=5):
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=5) as sock:
+            if parsed.scheme == "https":
+                context = ssl.create_default_context(cafile=ca_file)
+                with context.wrap_socket(sock, server_hostname=parsed.hostname):
+                    pass
             return None
+    except ssl.SSLError as error:
+        trusted = f"RIVULET_CA_FILE={ca_file}" if ca_file else "the system trust store (RIVULET_CA_FILE is not set)"
+        return f"TLS handshake with {endpoint} failed, trusting {trusted}: {error}"
     except OSError as error:
         return f"cannot connect to {endpoint}: {error}"
 
@@ -42,7 +57,9 @@ def main() -> int:
     if args.tests:
         suite = loader.loadTestsFromNames(args.tests)
     else:
-        suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
+        # A verifying server knows only the keys of RIVULET_CREDENTIALS_FILE: run just the tests written for it.
+        auth_verify = os.environ.get("RIVULET_AUTH_VERIFY", "").strip() == "1"
+        suite = loader.discover(here, pattern="test_auth.py" if auth_verify else "test_*.py", top_level_dir=here)
 
     unreachable = preflight()
     if unreachable:

@@ -1,8 +1,10 @@
 """Shared helpers for the boto3 / AWS CLI compatibility tests.
 
-Everything talks to the server named by RIVULET_ENDPOINT (http://127.0.0.1:<port>) and nowhere else.
-Each test creates its own uniquely named stream and deletes it afterwards, so suites can share one
-server and run in any order.
+Everything talks to the server named by RIVULET_ENDPOINT (http:// or https://, on 127.0.0.1 or
+localhost) and nowhere else. Over https the certificate to trust is RIVULET_CA_FILE: boto3 and the AWS
+CLI read it from AWS_CA_BUNDLE (set from it here too), raw connections load it
+alone into their ssl context. Each test creates its own uniquely named stream and deletes it
+afterwards, so suites can share one server and run in any order.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import itertools
 import json
 import os
 import re
+import ssl
 import subprocess
 import tempfile
 import time
@@ -42,13 +45,39 @@ _CLI_TIMEOUT_SECONDS = 60
 _names = itertools.count(1)
 
 
+ENDPOINT_PATTERN = re.compile(r"^https?://(127\.0\.0\.1|localhost):\d+/?$")
+
+
 def endpoint() -> str:
     value = os.environ.get("RIVULET_ENDPOINT", "").strip()
     if not value:
         raise RuntimeError("RIVULET_ENDPOINT is not set (e.g. http://127.0.0.1:45678)")
-    if not re.match(r"^http://127\.0\.0\.1:\d+/?$", value):
-        raise RuntimeError(f"RIVULET_ENDPOINT must be http://127.0.0.1:<port>, got {value!r}")
+    if not ENDPOINT_PATTERN.match(value):
+        raise RuntimeError(f"RIVULET_ENDPOINT must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got {value!r}")
     return value.rstrip("/")
+
+
+def is_tls() -> bool:
+    return endpoint().startswith("https://")
+
+
+def ca_file() -> str | None:
+    """The PEM to trust over https (RIVULET_CA_FILE); None means the system's trust store."""
+    return os.environ.get("RIVULET_CA_FILE", "").strip() or None
+
+
+def ssl_context(alpn: list[str] | None = None) -> ssl.SSLContext:
+    """A verifying client context that trusts RIVULET_CA_FILE only (hostname checked too)."""
+    context = ssl.create_default_context(cafile=ca_file())
+    if alpn is not None:
+        context.set_alpn_protocols(alpn)
+    return context
+
+
+# boto3 and the AWS CLI trust what AWS_CA_BUNDLE names; the runner sets it from RIVULET_CA_FILE, and
+# so does this module when run_tests.py is started by hand (over any bundle the environment named).
+if ca_file():
+    os.environ["AWS_CA_BUNDLE"] = ca_file()  # type: ignore[assignment]
 
 
 def client(*, validate: bool = True):
@@ -288,14 +317,25 @@ def aws_cli_path() -> str:
     return os.environ.get("RIVULET_AWS", "").strip() or "aws"
 
 
-def aws(*args: str) -> CliResult:
+def aws(
+    *args: str,
+    access_key: str = ACCESS_KEY,
+    secret_key: str = SECRET_KEY,
+    session_token: str | None = None,
+    region: str = REGION,
+    profile: str | None = None,
+    credentials_file: str | None = None,
+) -> CliResult:
     """Runs `aws kinesis <args>` against the endpoint, isolated from any user configuration.
 
     CLI v2 reads blob arguments as base64 unless told otherwise; raw-in-base64-out gives the v1
     behaviour the seed example relies on (Data=blob1 means the five bytes "blob1"). v1 has no such
-    option and must not get it.
+    option and must not get it. With `profile` the credentials come from that section of
+    `credentials_file` (AWS's shared-credentials format) instead of the environment.
     """
-    argv = [aws_cli_path(), "kinesis", *args, "--endpoint-url", endpoint(), "--region", REGION, "--output", "json"]
+    argv = [aws_cli_path(), "kinesis", *args, "--endpoint-url", endpoint(), "--region", region, "--output", "json"]
+    if profile is not None:
+        argv += ["--profile", profile]
     if aws_cli_major() >= 2:
         argv += ["--cli-binary-format", "raw-in-base64-out", "--no-cli-pager"]
     env = {
@@ -304,15 +344,17 @@ def aws(*args: str) -> CliResult:
         if not key.startswith("AWS_") or key in ("AWS_CA_BUNDLE",)
     }
     env.update(
-        AWS_ACCESS_KEY_ID=ACCESS_KEY,
-        AWS_SECRET_ACCESS_KEY=SECRET_KEY,
-        AWS_DEFAULT_REGION=REGION,
+        AWS_DEFAULT_REGION=region,
         AWS_CONFIG_FILE=os.path.join(_cli_home, "config"),
-        AWS_SHARED_CREDENTIALS_FILE=os.path.join(_cli_home, "credentials"),
+        AWS_SHARED_CREDENTIALS_FILE=credentials_file or os.path.join(_cli_home, "credentials"),
         AWS_MAX_ATTEMPTS="1",
         AWS_PAGER="",
         AWS_EC2_METADATA_DISABLED="true",
     )
+    if profile is None:
+        env.update(AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret_key)
+        if session_token is not None:
+            env["AWS_SESSION_TOKEN"] = session_token
     completed = subprocess.run(
         argv, capture_output=True, text=True, env=env, timeout=_CLI_TIMEOUT_SECONDS, stdin=subprocess.DEVNULL
     )

@@ -1,4 +1,7 @@
-"""Error bodies on the wire, with plain urllib: what any hand-written or unusual client sees."""
+"""Error bodies on the wire, with plain urllib: what any hand-written or unusual client sees.
+
+Over https urllib verifies the server against RIVULET_CA_FILE alone (support.ssl_context).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from support import ACCESS_KEY, REGION, SECRET_KEY, KinesisTestCase, endpoint
+from support import ACCESS_KEY, REGION, SECRET_KEY, KinesisTestCase, endpoint, is_tls, ssl_context
 
 JSON_11 = "application/x-amz-json-1.1"
 
@@ -39,8 +42,9 @@ def post(target: str, body: bytes, *, sign: bool = True, content_type: str = JSO
         SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "kinesis", REGION).add_auth(request)
         headers = dict(request.headers.items())
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    context = ssl_context() if is_tls() else None
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30, context=context) as response:
             return RawResponse(response.status, dict(response.headers.items()), response.read())
     except urllib.error.HTTPError as error:
         with error:

@@ -1,6 +1,6 @@
-// CBOR (application/x-amz-cbor-1.1) over HTTP/2 with prior knowledge, the way the Java SDK v2's
-// async client (and so the KCL) talks to a Kinesis endpoint, checked with npm's `cbor`, a codec
-// Rivulet does not share. Bodies are written as Jackson writes them: indefinite-length maps and
+// CBOR (application/x-amz-cbor-1.1) over HTTP/2 (with prior knowledge over http://, by ALPN over
+// https:// trusting RIVULET_CA_FILE alone), the way the Java SDK v2's async client (and so the KCL)
+// talks to a Kinesis endpoint, checked with npm's `cbor`, a codec Rivulet does not share. Bodies are written as Jackson writes them: indefinite-length maps and
 // arrays, byte strings for blobs, timestamps as tag 1 + integer epoch milliseconds. npm's cbor reads
 // tag 1 as seconds, so answers are decoded with tag 1 kept raw.
 import { test } from "node:test";
@@ -9,7 +9,7 @@ import http2 from "node:http2";
 
 import cbor from "cbor";
 
-import { endpoint, uniqueName } from "./support.mjs";
+import { endpoint, expectedAlpn, isTls, tlsOptions, uniqueName } from "./support.mjs";
 
 const CBOR = "application/x-amz-cbor-1.1";
 const AUTHORIZATION =
@@ -32,11 +32,11 @@ function decode(body) {
   return cbor.decodeFirstSync(body, { tags: { 1: (value) => ({ tag1: value }) } });
 }
 
-/** One request on its own HTTP/2 session; resolves to { status, contentType, body }. */
+/** One request on its own HTTP/2 session; resolves to { status, contentType, body, alpnProtocol }. */
 function call(operation, input, { raw } = {}) {
   const body = raw ?? cbor.encodeOne(jackson(input));
   return new Promise((resolve, reject) => {
-    const session = http2.connect(endpoint());
+    const session = http2.connect(endpoint(), tlsOptions());
     session.on("error", reject);
     const request = session.request({
       ":method": "POST",
@@ -52,8 +52,9 @@ function call(operation, input, { raw } = {}) {
     request.on("response", (h) => (headers = h));
     request.on("data", (chunk) => chunks.push(chunk));
     request.on("end", () => {
+      const alpnProtocol = session.alpnProtocol;
       session.close();
-      resolve({ status: headers[":status"], contentType: headers["content-type"], body: Buffer.concat(chunks) });
+      resolve({ status: headers[":status"], contentType: headers["content-type"], body: Buffer.concat(chunks), alpnProtocol });
     });
     request.on("error", reject);
     request.end(body);
@@ -63,11 +64,12 @@ function call(operation, input, { raw } = {}) {
 async function ok(operation, input) {
   const reply = await call(operation, input);
   assert.equal(reply.status, 200, `${operation}: ${reply.status} ${reply.body.length ? JSON.stringify(decode(reply.body)) : ""}`);
+  assert.equal(reply.alpnProtocol, expectedAlpn(), isTls() ? "ALPN chose h2" : "h2c");
   assert.equal(reply.contentType, CBOR);
   return reply.body.length === 0 ? undefined : decode(reply.body);
 }
 
-test("a stream is written and read in CBOR over h2c with raw blobs and millisecond timestamps", async () => {
+test(`a stream is written and read in CBOR over ${expectedAlpn()} with raw blobs and millisecond timestamps`, async () => {
   const name = uniqueName("cbor-h2");
   assert.equal(await ok("CreateStream", { StreamName: name, ShardCount: 1 }), undefined);
   try {
@@ -118,4 +120,5 @@ test("errors are CBOR maps with the type, and the message when AWS sends one", a
 
   const unknown = await call("Frobnicate", {});
   assert.deepEqual(decode(unknown.body), { __type: "UnknownOperationException" });
+  assert.equal(unknown.alpnProtocol, expectedAlpn());
 });

@@ -1,4 +1,5 @@
-// Core Kinesis flows through @aws-sdk/client-kinesis v3 with its default HTTP/2 handler.
+// Core Kinesis flows through @aws-sdk/client-kinesis v3 with its default HTTP/2 handler (h2c over
+// http://, h2 chosen by ALPN over https://).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -21,7 +22,9 @@ import {
 import {
   ACCOUNT,
   deleteQuietly,
+  expectedAlpn,
   http2Sessions,
+  isTls,
   newClient,
   partitionKeyHash,
   send,
@@ -87,7 +90,7 @@ describe("@aws-sdk/client-kinesis against Rivulet", { timeout: TEST_TIMEOUT_MS *
     client.destroy();
   });
 
-  test("the SDK keeps its default HTTP/2 handler and the server answers over HTTP/2", () => {
+  test(`the SDK keeps its default HTTP/2 handler and the server answers over HTTP/2 (${isTls() ? "TLS, ALPN h2" : "h2c"})`, () => {
     const handler = client.config.requestHandler;
     assert.equal(handler.constructor.name, "NodeHttp2Handler");
     assert.equal(handler.metadata?.handlerProtocol, "h2");
@@ -95,7 +98,15 @@ describe("@aws-sdk/client-kinesis against Rivulet", { timeout: TEST_TIMEOUT_MS *
     for (const session of http2Sessions) {
       assert.equal(session.error, undefined, `session to ${session.authority} failed: ${session.error}`);
       assert.ok(session.gotRemoteSettings, `the server sent an HTTP/2 SETTINGS frame on ${session.authority}`);
-      assert.equal(session.alpnProtocol, "h2c", "cleartext HTTP/2 with prior knowledge");
+      if (isTls()) {
+        assert.equal(session.alpnProtocol, "h2", "ALPN chose HTTP/2 over TLS");
+        assert.equal(session.encrypted, true, "the session runs over TLS");
+        assert.equal(session.authorized, true, "the server's certificate was verified");
+      } else {
+        assert.equal(session.alpnProtocol, "h2c", "cleartext HTTP/2 with prior knowledge");
+        assert.equal(session.encrypted, false);
+      }
+      assert.equal(session.alpnProtocol, expectedAlpn());
     }
   });
 
@@ -275,6 +286,7 @@ describe("@aws-sdk/client-kinesis against Rivulet", { timeout: TEST_TIMEOUT_MS *
     assert.equal(new Set(results.map((result) => result.SequenceNumber)).size, 40, "40 distinct sequence numbers");
     assert.ok(http2Sessions.length - before >= 40, "one session per request (disableConcurrentStreams)");
     assert.ok(http2Sessions.slice(before).every((session) => session.gotRemoteSettings && !session.error));
+    assert.ok(http2Sessions.slice(before).every((session) => session.alpnProtocol === expectedAlpn()));
   });
 
   test("concurrent requests over separate HTTP/2 sessions all succeed", async () => {

@@ -1,9 +1,15 @@
 // Shared helpers for the @aws-sdk/client-kinesis (v3) compatibility tests.
 //
 // The client keeps its default request handler: NodeHttp2Handler, i.e. HTTP/2 with prior knowledge
-// (h2c) on an http:// endpoint and a new session per request (disableConcurrentStreams). To prove the
-// server really answered over HTTP/2, every session the SDK opens is recorded by wrapping
-// http2.connect, which @smithy/node-http-handler calls through the shared module object.
+// (h2c) on an http:// endpoint, HTTP/2 chosen by ALPN (h2) on an https:// one, and a new session per
+// request (disableConcurrentStreams). To prove the server really answered over HTTP/2, every session
+// the SDK opens is recorded by wrapping http2.connect, which @smithy/node-http-handler calls through
+// the shared module object.
+//
+// Over https the SDK trusts the server's certificate through NODE_EXTRA_CA_CERTS (read by node at
+// start; run-js.sh sets it from RIVULET_CA_FILE); raw connections trust RIVULET_CA_FILE alone
+// (tlsOptions()).
+import { readFileSync } from "node:fs";
 import http2 from "node:http2";
 import { createHash, randomBytes } from "node:crypto";
 
@@ -13,19 +19,28 @@ export const REGION = "us-east-1";
 export const ACCOUNT = "000000000000";
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Every HTTP/2 session the SDK opened: { authority, alpnProtocol, gotRemoteSettings, error }. */
+/** Every HTTP/2 session opened: { authority, alpnProtocol, encrypted, authorized, gotRemoteSettings, error }. */
 export const http2Sessions = [];
 
 const originalConnect = http2.connect;
 http2.connect = function connectAndRecord(authority, ...rest) {
   const session = originalConnect.call(this, authority, ...rest);
-  const entry = { authority: String(authority), alpnProtocol: undefined, gotRemoteSettings: false, error: undefined };
+  const entry = {
+    authority: String(authority),
+    alpnProtocol: undefined,
+    encrypted: undefined,
+    authorized: undefined,
+    gotRemoteSettings: false,
+    error: undefined,
+  };
   http2Sessions.push(entry);
   // The server's SETTINGS frame is the first thing an HTTP/2 server sends; an HTTP/1.1-only
   // server never sends one and the session fails with ERR_HTTP2_ERROR instead.
   session.once("remoteSettings", () => {
     entry.gotRemoteSettings = true;
-    entry.alpnProtocol = session.alpnProtocol;
+    entry.alpnProtocol = session.alpnProtocol; // "h2" when ALPN chose it over TLS, "h2c" in cleartext
+    entry.encrypted = session.encrypted;
+    entry.authorized = session.socket?.authorized; // TLS: the certificate was verified
   });
   session.once("error", (error) => {
     entry.error = error;
@@ -35,10 +50,34 @@ http2.connect = function connectAndRecord(authority, ...rest) {
 
 export function endpoint() {
   const value = (process.env.RIVULET_ENDPOINT ?? "").trim().replace(/\/$/, "");
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(value)) {
-    throw new Error(`RIVULET_ENDPOINT must be http://127.0.0.1:<port>, got '${value}'`);
+  if (!/^https?:\/\/(127\.0\.0\.1|localhost):\d+$/.test(value)) {
+    throw new Error(`RIVULET_ENDPOINT must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got '${value}'`);
   }
   return value;
+}
+
+export const isTls = () => endpoint().startsWith("https://");
+
+/** What ALPN reports for an HTTP/2 session to the endpoint: h2 over TLS, h2c (prior knowledge) in cleartext. */
+export const expectedAlpn = () => (isTls() ? "h2" : "h2c");
+
+/** The PEM to trust over https (RIVULET_CA_FILE); undefined means node's own trust store. */
+export const caFile = () => (process.env.RIVULET_CA_FILE ?? "").trim() || undefined;
+
+/**
+ * TLS options for a raw connection (http2.connect, https.request): over https the server is checked
+ * against RIVULET_CA_FILE and nothing else (`ca` replaces node's trust store); none in cleartext.
+ */
+export function tlsOptions() {
+  if (!isTls() || caFile() === undefined) {
+    return {};
+  }
+  return { ca: readFileSync(caFile()) };
+}
+
+if (caFile() !== undefined && (process.env.NODE_EXTRA_CA_CERTS ?? "") !== caFile()) {
+  // The SDK trusts only node's store plus NODE_EXTRA_CA_CERTS, which node reads once at start.
+  console.warn(`RIVULET_CA_FILE is set but NODE_EXTRA_CA_CERTS is not it: the SDK may not trust the server (use run-js.sh)`);
 }
 
 export function newClient() {
