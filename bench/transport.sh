@@ -3,8 +3,8 @@
 #   plain   cleartext HTTP/1.1, real SigV4 signatures, server with --auth none
 #   tls     the same over TLS (HTTP/1.1 by ALPN), trusting the certificate the server printed
 #   verify  cleartext, real signatures, server with --auth verify checking each one
-# The three alternate for --rounds rounds (default 3), one server at a time on free loopback ports, each
-# run verified by reading every acknowledged record back. Prints records/s per phase and mode, averaged,
+# The three alternate for --rounds rounds (default 3), each run on a fresh server on a free loopback
+# port (one at a time), each verified by reading every acknowledged record back. Prints records/s per phase and mode, averaged,
 # and the ratios tls/plain and verify/plain.
 #
 #   bench/transport.sh [--rounds N] [--out <dir>] [-- <load generator options>]
@@ -74,20 +74,26 @@ run() { # <mode> <round> <endpoint> [load generator options...]
   fi
 }
 
+# Each run gets a fresh server, so that every mode starts as cold as the others, and the order of
+# the modes turns from round to round, so that none always runs first.
+modes=(plain tls verify)
 for round in $(seq "$rounds"); do
-  log="$out_dir/none-$round.server.log"
-  start_server "$log" --tls-port 0
-  plain=$(sed -n 's|.*listening on \(http://[0-9.:]*\).*|\1|p' "$log")
-  tls=$(sed -n 's|.* and \(https://[0-9.:]*\).*|\1|p' "$log")
-  certificate=$(sed -n 's|.*TLS certificate: ||p' "$log")
-  run plain "$round" "$plain"
-  run tls "$round" "$tls" --ca-file "$certificate"
-  stop_server
-
-  log="$out_dir/verify-$round.server.log"
-  start_server "$log" --tls-port off --auth verify --credentials "$credentials"
-  run verify "$round" "$(sed -n 's|.*listening on \(http://[0-9.:]*\).*|\1|p' "$log")"
-  stop_server
+  for i in 0 1 2; do
+    mode=${modes[$(((i + round - 1) % 3))]}
+    log="$out_dir/$mode-$round.server.log"
+    case "$mode" in
+      plain)
+        start_server "$log" --tls-port off
+        run plain "$round" "$(sed -n 's|.*listening on \(http://[0-9.:]*\).*|\1|p' "$log")" ;;
+      tls)
+        start_server "$log" --tls-port 0
+        run tls "$round" "$(sed -n 's|.* and \(https://[0-9.:]*\).*|\1|p' "$log")" --ca-file "$(sed -n 's|.*TLS certificate: ||p' "$log")" ;;
+      verify)
+        start_server "$log" --tls-port off --auth verify --credentials "$credentials"
+        run verify "$round" "$(sed -n 's|.*listening on \(http://[0-9.:]*\).*|\1|p' "$log")" ;;
+    esac
+    stop_server
+  done
 done
 
 echo

@@ -128,6 +128,12 @@ internal static class SigV4Canonical
             }
 
             var value = (values[i] ?? "").AsSpan();
+            if (IsCanonical(value))
+            {
+                canonical.Append(value);
+                continue;
+            }
+
             var first = true;
             foreach (var word in value.SplitAny(" \t\r\n\f\v"))
             {
@@ -146,6 +152,12 @@ internal static class SigV4Canonical
             }
         }
     }
+
+    /// <summary>Already trimmed with single spaces: what clients send almost always, taken as it is.</summary>
+    private static bool IsCanonical(ReadOnlySpan<char> value) =>
+        value.IndexOfAny("\t\r\n\f\v") < 0
+        && value.IndexOf("  ", StringComparison.Ordinal) < 0
+        && (value.IsEmpty || (value[0] != ' ' && value[^1] != ' '));
 
     private static void AppendEncoded(StringBuilder canonical, ReadOnlySpan<char> text)
     {

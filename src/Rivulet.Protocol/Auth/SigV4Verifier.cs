@@ -30,9 +30,19 @@ public sealed class SigV4Verifier
     /// <summary>Cached signing keys; a full cache is emptied (they are cheap to derive again and change daily).</summary>
     private const int MaxCachedKeys = 4096;
 
+    [ThreadStatic]
+    private static IncrementalHash? _sha256;
+
+    [ThreadStatic]
+    private static Encoder? _encoder;
+
+    /// <summary>The canonical request's builder, reused by the thread: it is done with before Verify returns.</summary>
+    [ThreadStatic]
+    private static StringBuilder? _canonical;
+
     private readonly FrozenDictionary<string, SigV4Credential> _credentials;
     private readonly string _service;
-    private readonly ConcurrentDictionary<(string Secret, string Day, string Region), byte[]> _signingKeys = new();
+    private readonly ConcurrentDictionary<(string Secret, string Day, string Region), SigningKeyHmac> _signingKeys = new();
 
     /// <param name="service">The service the credential scope must name; the SigV4 test suite's is "service".</param>
     public SigV4Verifier(IEnumerable<SigV4Credential> credentials, string service = "kinesis")
@@ -121,7 +131,8 @@ public sealed class SigV4Verifier
             return SigV4Failures.BadDate(date);
         }
 
-        var requestTime = Basic(signedAt);
+        // An X-Amz-Date that parsed is already in the basic format the string to sign carries.
+        var requestTime = isHttpDate ? Basic(signedAt) : date;
 
         // Rows 6 and 7; a presigned request instead lives until its X-Amz-Expires runs out.
         long? expiresSeconds = null;
@@ -226,7 +237,8 @@ public sealed class SigV4Verifier
             return false;
         }
 
-        var canonical = new StringBuilder(512);
+        var canonical = _canonical ??= new StringBuilder(512);
+        canonical.Clear();
         canonical.Append(request.Method).Append('\n');
         SigV4Canonical.AppendPath(canonical, rawPath);
         canonical.Append('\n');
@@ -243,15 +255,31 @@ public sealed class SigV4Verifier
 
         Span<byte> digest = stackalloc byte[32];
         Hash(canonical, digest);
-        var stringToSign = new StringBuilder(160)
-            .Append(Algorithm).Append('\n')
-            .Append(requestTime).Append('\n')
-            .Append(day).Append('/').Append(region).Append('/').Append(_service).Append('/').Append(Terminator).Append('\n')
-            .Append(Convert.ToHexStringLower(digest))
-            .ToString();
+        if (canonical.Capacity > 64 * 1024)
+        {
+            // A request with outsized headers does not leave its builder behind on the thread.
+            _canonical = null;
+        }
 
+        // The string to sign is ASCII throughout: written as bytes, with no string in between. Its
+        // parts are bounded by the checks before (a region has at most 63 characters).
+        Span<byte> stringToSign = stackalloc byte[384];
+        var length = 0;
+        Append(stringToSign, ref length, Algorithm);
+        stringToSign[length++] = (byte)'\n';
+        Append(stringToSign, ref length, requestTime);
+        stringToSign[length++] = (byte)'\n';
+        Append(stringToSign, ref length, day);
+        stringToSign[length++] = (byte)'/';
+        Append(stringToSign, ref length, region);
+        stringToSign[length++] = (byte)'/';
+        Append(stringToSign, ref length, _service);
+        stringToSign[length++] = (byte)'/';
+        Append(stringToSign, ref length, Terminator);
+        stringToSign[length++] = (byte)'\n';
+        Convert.TryToHexStringLower(digest, stringToSign[length..], out var hexLength);
         Span<byte> expected = stackalloc byte[32];
-        HMACSHA256.HashData(SigningKey(secret, day, region), Encoding.UTF8.GetBytes(stringToSign), expected);
+        SigningKey(secret, day, region).Sign(stringToSign[..(length + hexLength)], expected);
         Span<byte> provided = stackalloc byte[32];
         return signature.Length == 64
             && Convert.FromHexString(signature, provided, out _, out var written) == OperationStatus.Done
@@ -277,7 +305,9 @@ public sealed class SigV4Verifier
         Span<byte> digest = stackalloc byte[32];
         if (stated is null or { Length: 64 })
         {
-            SHA256.HashData(request.Body.Span, digest);
+            var sha256 = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            sha256.AppendData(request.Body.Span);
+            sha256.GetHashAndReset(digest);
             var actual = Convert.ToHexStringLower(digest);
             hash = stated ?? actual;
             return stated is null || string.Equals(stated, actual, StringComparison.OrdinalIgnoreCase);
@@ -287,7 +317,7 @@ public sealed class SigV4Verifier
         return true;
     }
 
-    private byte[] SigningKey(string secret, string day, string region)
+    private SigningKeyHmac SigningKey(string secret, string day, string region)
     {
         if (_signingKeys.TryGetValue((secret, day, region), out var cached))
         {
@@ -303,10 +333,10 @@ public sealed class SigV4Verifier
             _signingKeys.Clear();
         }
 
-        _signingKeys[(secret, day, region)] = key;
-        return key;
+        var signing = new SigningKeyHmac(key);
+        _signingKeys[(secret, day, region)] = signing;
+        return signing;
     }
-
     /// <summary>A key the credential set has tokens for needs one of them; one without any takes none.</summary>
     private static bool TokenMatches(SigV4Credential credential, string? token)
     {
@@ -353,21 +383,60 @@ public sealed class SigV4Verifier
 
     private static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>SHA-256 of the text's UTF-8, chunk by chunk, with no string made of it.</summary>
     private static void Hash(StringBuilder text, Span<byte> digest)
     {
-        var value = text.ToString();
-        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        var hash = _sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> utf8 = stackalloc byte[1024];
+        var encoder = _encoder ??= Encoding.UTF8.GetEncoder();
+        foreach (var chunk in text.GetChunks())
         {
-            SHA256.HashData(rented.AsSpan(0, Encoding.UTF8.GetBytes(value, rented)), digest);
+            var rest = chunk.Span;
+            while (!rest.IsEmpty)
+            {
+                encoder.Convert(rest, utf8, flush: false, out var used, out var written, out _);
+                hash.AppendData(utf8[..written]);
+                rest = rest[used..];
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+
+        encoder.Convert([], utf8, flush: true, out _, out var tail, out _);
+        hash.AppendData(utf8[..tail]);
+        hash.GetHashAndReset(digest);
     }
 
+    private static void Append(Span<byte> destination, ref int length, string ascii)
+    {
+        length += Encoding.ASCII.GetBytes(ascii, destination[length..]);
+    }
+
+    /// <summary>
+    /// A derived signing key with HMAC instances kept for reuse: keyed once, an HMAC costs half of
+    /// a one-shot HMAC, which keys itself every time.
+    /// </summary>
+    private sealed class SigningKeyHmac(byte[] key)
+    {
+        private readonly ConcurrentBag<IncrementalHash> _idle = [];
+
+        public void Sign(ReadOnlySpan<byte> data, Span<byte> mac)
+        {
+            if (!_idle.TryTake(out var hmac))
+            {
+                hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            }
+
+            hmac.AppendData(data);
+            hmac.GetHashAndReset(mac);
+            if (_idle.Count < Environment.ProcessorCount * 2)
+            {
+                _idle.Add(hmac);
+            }
+            else
+            {
+                hmac.Dispose();
+            }
+        }
+    }
     /// <summary>
     /// A signed header's values. HTTP/2 carries the authority as the :authority pseudo-header, which
     /// hosts that fold it into Host (Kestrel) do not list under its own name: the same value either way.
