@@ -165,6 +165,25 @@ public sealed class CborCodecTests
         Assert.Null(input.StreamModeDetails);
     }
 
+    [Fact]
+    public void Definite_lists_are_read_by_their_count_with_null_items_dropped_and_a_short_one_refused()
+    {
+        byte[] entry = [0xA2, .. Text("Data"), 0x42, 0x01, 0x02, .. Text("PartitionKey"), 0x61, (byte)'k'];
+        byte[] body = [0xA2, .. Text("StreamName"), 0x61, (byte)'s', .. Text("Records"), 0x83, .. entry, 0xF6, .. entry];
+
+        var input = AwsCborCodec.Read<PutRecordsInput>(body);
+
+        Assert.Equal(2, input.Records!.Count);
+        Assert.All(input.Records, record =>
+        {
+            Assert.Equal("k", record.PartitionKey);
+            Assert.Equal([1, 2], record.Data);
+        });
+
+        byte[] shortList = [0xA2, .. Text("StreamName"), 0x61, (byte)'s', .. Text("Records"), 0x84, .. entry, 0xF6, .. entry];
+        Assert.Null(Assert.Throws<SerializationException>(() => AwsCborCodec.Read<PutRecordsInput>(shortList)).AwsMessage);
+    }
+
     [Theory]
     [InlineData("A1 6A 53 74 72 65 61 6D 4E 61 6D 65 01", "class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String")]
     [InlineData("A1 6A 53 74 72 65 61 6D 4E 61 6D 65 F4", "class java.lang.Boolean can not be converted to an String")]

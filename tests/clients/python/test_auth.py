@@ -267,6 +267,36 @@ class SignatureVerificationTests(KinesisTestCase):
         a.delete_stream(StreamName=name)
         self.assertEqual(2, b.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["OpenShardCount"])
 
+    def test_another_account_reaches_a_stream_by_its_arn_only_as_its_policy_allows(self):
+        name = unique_name("auth-xacct")
+        a, b = self.a.client(), self.b.client()
+        self.create_as(a, name)
+        arn = self.a.arn(name)
+
+        def denied(action: str, resource: str) -> str:
+            return (
+                f"User: arn:aws:iam::{self.b.account}:root is not authorized to perform: kinesis:{action} "
+                f"on resource: {resource} because no resource-based policy allows the kinesis:{action} action"
+            )
+
+        # Without a policy: denied, alike for a stream that exists and one that does not.
+        self.rejected(lambda: b.describe_stream_summary(StreamARN=arn), "AccessDeniedException", denied("DescribeStreamSummary", arn))
+        missing = self.a.arn(name + "-none")
+        self.rejected(lambda: b.describe_stream_summary(StreamARN=missing), "AccessDeniedException", denied("DescribeStreamSummary", missing))
+        self.rejected(lambda: b.delete_stream(StreamARN=arn), "AccessDeniedException", denied("DeleteStream", arn))
+
+        policy = (
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},'
+            '"Action":["kinesis:PutRecord","kinesis:DescribeStreamSummary"],"Resource":"%s"}]}' % (self.b.account, arn)
+        )
+        a.put_resource_policy(ResourceARN=arn, Policy=policy)
+        put = b.put_record(StreamARN=arn, Data=b"from B", PartitionKey="pk")
+        self.assertEqual(arn, b.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]["StreamARN"])
+        self.rejected(lambda: b.delete_stream(StreamARN=arn), "AccessDeniedException", denied("DeleteStream", arn))
+
+        iterator = a.get_shard_iterator(StreamName=name, ShardId=put["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        self.assertEqual([b"from B"], [record["Data"] for record in a.get_records(ShardIterator=iterator)["Records"]])
+
     def test_two_regions_each_have_their_own_stream_of_one_name(self):
         name = unique_name("auth-regions")
         east, west = self.a.client("us-east-1"), self.a.client("eu-west-1")
