@@ -13,6 +13,9 @@ namespace Rivulet.Protocol.Tests.Auth;
 public sealed class SigV4VerifierTests
 {
     private static readonly Vectors Botocore = Vectors.Load();
+
+    /// <summary>Requests the JS SDK v3's signer signed (make_js_vectors.mjs), over HTTP/2 with :authority in place of host.</summary>
+    private static readonly Vectors JsSdk = Vectors.Load("js-vectors.json");
     private static readonly DateTimeOffset SignedAt = DateTimeOffset.ParseExact(Botocore.SignedAt, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     private static readonly SigV4Credential Key = new(Botocore.AccessKeyId, Botocore.SecretAccessKey, "111122223333");
 
@@ -109,6 +112,22 @@ public sealed class SigV4VerifierTests
 
         var hashed = vector.Headers.Select(h => h.Name == "X-Amz-Content-SHA256" ? (h.Name, new string('a', 64)) : h);
         AssertMismatch(vector.Request(hashed));
+    }
+
+    [Theory]
+    [InlineData("put-record-http2-authority")]
+    [InlineData("put-record-http1-host")]
+    public void Requests_the_JS_SDK_signed_verify_whether_they_signed_host_or_authority(string name)
+    {
+        // Kestrel hands HTTP/2's :authority over as Host: the verifier sees what the server sees.
+        var vector = JsSdk[name];
+        var asReceived = vector.Headers.Select(h => h.Name == ":authority" ? (Name: "Host", h.Value) : h).ToList();
+
+        var check = new SigV4Verifier([Key]).Verify(vector.Request(asReceived), SignedAt.AddMinutes(1));
+
+        Assert.True(check.Passed, $"{name}: {check.ErrorType} {check.ErrorMessage}");
+        var moved = asReceived.Select(h => h.Name is "Host" or "host" ? (h.Name, "127.0.0.1:4568") : h);
+        Assert.Equal("InvalidSignatureException", new SigV4Verifier([Key]).Verify(vector.Request(moved), SignedAt.AddMinutes(1)).ErrorType);
     }
 
     [Fact]
@@ -314,9 +333,9 @@ public sealed class SigV4VerifierTests
     {
         public Vector this[string name] => Items.Single(v => v.Name == name);
 
-        public static Vectors Load()
+        public static Vectors Load(string file = "botocore-vectors.json")
         {
-            using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Auth", "botocore-vectors.json")));
+            using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Auth", file)));
             var root = json.RootElement;
             var items = root.GetProperty("vectors").EnumerateArray().Select(v => new Vector(
                 v.GetProperty("name").GetString()!,
