@@ -35,14 +35,11 @@ public sealed class RivuletServer : IAsyncDisposable
     private readonly CancellationTokenSource _sweeping;
     private readonly Task _sweeper;
     private readonly DescriptorReserve _reserve;
-    private readonly X509Certificate2? _certificate;
-    private readonly string? _throwAwayCertificateDirectory;
+    private readonly TlsSetup? _tls;
 
     private RivuletServer(WebApplication app, IStreamStore store, Uri endpoint, KinesisService service, string http2Socket, CancellationTokenSource sweeping, Task sweeper, DescriptorReserve reserve, long? maxConnections, TlsSetup? tls)
     {
-        _certificate = tls?.Certificate;
-        _throwAwayCertificateDirectory = tls?.ThrowAwayDirectory;
-        TlsCertificatePath = tls?.Path;
+        _tls = tls;
         _reserve = reserve;
         MaxConnections = maxConnections;
         _sweeping = sweeping;
@@ -60,7 +57,7 @@ public sealed class RivuletServer : IAsyncDisposable
     public Uri? TlsEndpoint { get; private init; }
 
     /// <summary>The PEM certificate the TLS port presents, for clients to trust; null when TLS is off.</summary>
-    public string? TlsCertificatePath { get; }
+    public string? TlsCertificatePath => _tls?.Path;
 
     public KinesisService Service { get; }
 
@@ -221,11 +218,7 @@ public sealed class RivuletServer : IAsyncDisposable
         await _store.DisposeAsync().ConfigureAwait(false);
         File.Delete(_http2Socket);
         _reserve.Dispose();
-        _certificate?.Dispose();
-        if (_throwAwayCertificateDirectory is not null)
-        {
-            Directory.Delete(_throwAwayCertificateDirectory, recursive: true);
-        }
+        _tls?.Dispose();
     }
 
     /// <summary>
