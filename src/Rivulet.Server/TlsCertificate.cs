@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace Rivulet.Server;
 
@@ -55,8 +56,8 @@ internal static class TlsCertificate
         using var certificate = Create(now);
         Directory.CreateDirectory(directory);
         using var key = certificate.GetECDsaPrivateKey()!;
-        WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        WriteAtomically(certificatePath, certificate.ExportCertificatePem(), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        DurableFile.Replace(keyPath, Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        DurableFile.Replace(certificatePath, Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         return (X509Certificate2.CreateFromPemFile(certificatePath, keyPath), certificatePath);
     }
 
@@ -82,25 +83,5 @@ internal static class TlsCertificate
         request.CertificateExtensions.Add(subjectKey);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromSubjectKeyIdentifier(subjectKey));
         return request.CreateSelfSigned(now.AddDays(-1), now + Lifetime);
-    }
-
-    private static void WriteAtomically(string path, string text, UnixFileMode mode)
-    {
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        using (var file = new FileStream(temporary, options))
-        using (var writer = new StreamWriter(file))
-        {
-            writer.Write(text);
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
     }
 }

@@ -24,14 +24,7 @@ internal static class TokenKeyFile
         }
 
         var key = RandomNumberGenerator.GetBytes(KeyBytes);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(key);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.Replace(path, key);
         return key;
     }
 }

@@ -21,30 +21,8 @@ if command -v flock >/dev/null 2>&1; then
     flock -w 600 9 || { log "timed out waiting for another setup.sh"; exit 1; }
 fi
 
-apt_updated=0
-apt_install() {
-    local -a sudo_cmd=()
-    if [ "$(id -u)" -ne 0 ]; then
-        if command -v sudo >/dev/null 2>&1; then
-            sudo_cmd=(sudo -n)
-        else
-            log "need root (or sudo) to apt-get install $*"
-            return 1
-        fi
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        log "apt-get not available; install $* by hand"
-        return 1
-    fi
-    if [ "$apt_updated" -eq 0 ]; then
-        log "apt-get update"
-        "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-        apt_updated=1
-    fi
-    log "apt-get install -y $*"
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq --no-install-recommends "$@" </dev/null >&2
-}
+# shellcheck source=apt-install.sh
+. "$here/apt-install.sh"
 
 # Prints the real interpreter path (not a pyenv shim) when $1 can import boto3.
 python_with_boto3() {
@@ -131,7 +109,7 @@ fi
 # Only Debian's package: a browser downloaded by an npm tool cannot be fetched here. A failure here
 # is reported and leaves the other clients usable; run-browser.sh then fails with the reason.
 if ! command -v chromium >/dev/null 2>&1; then
-    apt_install -o DPkg::Lock::Timeout=300 chromium || log "could not install chromium; the browser check will fail"
+    apt_install chromium || log "could not install chromium; the browser check will fail"
 fi
 if [ -n "$node_bin" ]; then
     if [ ! -d "$here/browser/node_modules/@aws-sdk/client-kinesis" ] || [ ! -d "$here/browser/node_modules/esbuild" ]; then

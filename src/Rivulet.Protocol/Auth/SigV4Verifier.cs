@@ -265,18 +265,12 @@ public sealed class SigV4Verifier
         // parts are bounded by the checks before (a region has at most 63 characters).
         Span<byte> stringToSign = stackalloc byte[384];
         var length = 0;
-        Append(stringToSign, ref length, Algorithm);
-        stringToSign[length++] = (byte)'\n';
-        Append(stringToSign, ref length, requestTime);
-        stringToSign[length++] = (byte)'\n';
-        Append(stringToSign, ref length, day);
-        stringToSign[length++] = (byte)'/';
-        Append(stringToSign, ref length, region);
-        stringToSign[length++] = (byte)'/';
-        Append(stringToSign, ref length, _service);
-        stringToSign[length++] = (byte)'/';
-        Append(stringToSign, ref length, Terminator);
-        stringToSign[length++] = (byte)'\n';
+        Append(stringToSign, ref length, Algorithm, '\n');
+        Append(stringToSign, ref length, requestTime, '\n');
+        Append(stringToSign, ref length, day, '/');
+        Append(stringToSign, ref length, region, '/');
+        Append(stringToSign, ref length, _service, '/');
+        Append(stringToSign, ref length, Terminator, '\n');
         Convert.TryToHexStringLower(digest, stringToSign[length..], out var hexLength);
         Span<byte> expected = stackalloc byte[32];
         SigningKey(secret, day, region).Sign(stringToSign[..(length + hexLength)], expected);
@@ -405,9 +399,10 @@ public sealed class SigV4Verifier
         hash.GetHashAndReset(digest);
     }
 
-    private static void Append(Span<byte> destination, ref int length, string ascii)
+    private static void Append(Span<byte> destination, ref int length, string ascii, char separator)
     {
         length += Encoding.ASCII.GetBytes(ascii, destination[length..]);
+        destination[length++] = (byte)separator;
     }
 
     /// <summary>

@@ -60,27 +60,8 @@ sdk_present() {
         && [ -d "$gocode/src/github.com/aws/aws-sdk-go-v2/service/kinesis/types" ]
 }
 
-apt_install() {
-    local -a sudo_cmd=()
-    if [ "$(id -u)" -ne 0 ]; then
-        if command -v sudo >/dev/null 2>&1; then
-            sudo_cmd=(sudo -n)
-        else
-            log "need root (or sudo) to apt-get install $*"
-            return 1
-        fi
-    fi
-    if ! command -v apt-get >/dev/null 2>&1; then
-        log "apt-get not available; install $* by hand"
-        return 1
-    fi
-    log "apt-get update"
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get -o DPkg::Lock::Timeout=300 update -qq >&2
-    log "apt-get install -y $*"
-    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive \
-        apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "$@" </dev/null >&2
-}
+# shellcheck source=../apt-install.sh
+. "$here/../apt-install.sh"
 
 # --- packages ------------------------------------------------------------------------------------
 if ! versions="$(installed_versions)" || ! sdk_present; then
