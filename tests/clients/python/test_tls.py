@@ -17,7 +17,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from support import ACCESS_KEY, REGION, SECRET_KEY, KinesisTestCase, client, endpoint, is_tls, ssl_context
+from support import ACCESS_KEY, REGION, SECRET_KEY, KinesisTestCase, aws, client, endpoint, is_tls, ssl_context, unique_name
 
 HTTP2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 HTTP2_SETTINGS = 0x4
@@ -71,6 +71,26 @@ class TlsTests(KinesisTestCase):
             self.assertEqual("http/1.1", sock.selected_alpn_protocol(), "urllib3 offers http/1.1 and the server picks it")
             self.assertEqual(ssl.CERT_REQUIRED, sock.context.verify_mode, "boto3 verified the certificate")
             self.assertTrue(sock.getpeercert(), "a verified peer certificate")
+
+    def test_boto3_and_the_cli_with_certificate_checks_off_work_too(self):
+        # As the KPL's VerifyCertificate=false and `aws --no-verify-ssl` connect: no trust store at all.
+        import boto3
+        import urllib3
+
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        unverified = boto3.session.Session(aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, region_name=REGION).client(
+            "kinesis", endpoint_url=endpoint(), verify=False
+        )
+        name = unique_name("tls-noverify")
+        unverified.create_stream(StreamName=name, ShardCount=1)
+        self.addCleanup(unverified.delete_stream, StreamName=name)
+        unverified.get_waiter("stream_exists").wait(StreamName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 20})
+        put = unverified.put_record(StreamName=name, Data=b"unverified", PartitionKey="pk")
+        self.assertEqual("shardId-000000000000", put["ShardId"])
+
+        listed = aws("list-streams", "--no-verify-ssl")
+        self.assertEqual(0, listed.returncode, listed)
+        self.assertIn(name, listed.json()["StreamNames"])
 
     def test_a_client_offering_h2_first_gets_http2(self):
         with connect_tls(["h2", "http/1.1"]) as sock:
