@@ -33,8 +33,17 @@ internal static class ShardView
     public static SequenceNumber StartingSequenceNumber(ShardMetadata shard) =>
         new(shard.CreatedAtMs / 1000, shard.Index, 0, shard.CreatedAtMs / 1000);
 
+    /// <summary>
+    /// A record's sequence number. Its counter is the log position plus one, so that the shard's
+    /// StartingSequenceNumber (counter 0) comes before every record and reading after it starts at
+    /// the first; and a reader that has read nothing yet can be given a number to continue after.
+    /// </summary>
     public static SequenceNumber SequenceNumberOf(ShardMetadata shard, long position, long arrivalMs) =>
-        new(shard.CreatedAtMs / 1000, shard.Index, position, arrivalMs / 1000);
+        new(shard.CreatedAtMs / 1000, shard.Index, position == SequenceNumber.MaxPosition ? position : position + 1, arrivalMs / 1000);
+
+    /// <summary>The log position a sequence number of this shard names: −1 for the StartingSequenceNumber, before every record.</summary>
+    public static long PositionOf(SequenceNumber sequenceNumber) =>
+        sequenceNumber.Position == SequenceNumber.MaxPosition ? SequenceNumber.MaxPosition : sequenceNumber.Position - 1;
 
     /// <summary>False for a closed shard whose records have all expired: AWS lists it no more.</summary>
     public static bool IsRetained(StreamMetadata stream, ShardMetadata shard, long nowMs) =>
