@@ -241,6 +241,39 @@ internal static class ApiErrors
     public static KinesisException ConsumerNotActive(string consumerName, long createdAtSeconds, string streamName, string accountId) =>
         new(ResourceInUse, $"Consumer {consumerName} with creation timestamp {createdAtSeconds} under stream {streamName} and account {accountId} is not in ACTIVE status.");
 
+    // Consumers and SubscribeToShard. "Another active subscription exists for this consumer" is AWS's
+    // (reported by client projects); the ARN after it, and the other texts here, are unverified and
+    // written in AWS's manner.
+    public static KinesisException ConsumerNameNotFound(string consumerName, string streamName, string accountId) =>
+        new(ResourceNotFound, $"Consumer {consumerName} under stream {streamName} and account {accountId} not found.");
+
+    public static KinesisException ConsumerAlreadyExists(string consumerName, string streamName, string accountId) =>
+        new(ResourceInUse, $"Consumer {consumerName} under stream {streamName} and account {accountId} already exists.");
+
+    public static KinesisException ConsumerLimitExceeded(string streamName, string accountId, int limit) =>
+        new(LimitExceeded, $"Stream {streamName} under account {accountId} already has the maximum of {limit} registered consumers.");
+
+    public static KinesisException TooManyConsumersCreating(string streamName, string accountId, int limit) =>
+        new(LimitExceeded, $"Stream {streamName} under account {accountId} already has {limit} consumers in CREATING status; wait for one to become ACTIVE.");
+
+    public static KinesisException ConsumerNotNamed() =>
+        new(InvalidArgument, "Either ConsumerARN, or StreamARN and ConsumerName, must be provided.");
+
+    public static KinesisException ConsumerArnInvalid(string consumerArn) =>
+        new(InvalidArgument, $"ConsumerARN {consumerArn} is not a valid consumer ARN.");
+
+    public static KinesisException ConsumerArnConflict(string consumerArn, string parameter, string value) =>
+        new(InvalidArgument, $"ConsumerARN {consumerArn} does not agree with the {parameter} {value}.");
+
+    public static KinesisException StreamCreationTimestampMismatch(string streamName, string accountId) =>
+        new(ResourceNotFound, $"Stream {streamName} under account {accountId} with the given StreamCreationTimestamp not found.");
+
+    public static KinesisException SubscriptionExists(string consumerArn) =>
+        new(ResourceInUse, $"Another active subscription exists for this consumer: {consumerArn}");
+
+    public static KinesisException SubscriptionTakenOver(string consumerArn, string shardId) =>
+        new(ResourceInUse, $"Another subscription of consumer {consumerArn} to shard {shardId} took over this one.");
+
     public static KinesisException ChannelNotFound(string channelName, string accountId) =>
         new(ResourceNotFound, $"Channel {channelName} under account {accountId} not found.");
 

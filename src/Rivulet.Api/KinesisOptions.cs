@@ -23,6 +23,15 @@ public sealed record KinesisOptions
     /// <summary>How long a deleted stream stays DELETING before it is gone.</summary>
     public TimeSpan DeleteStreamDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long a registered consumer stays CREATING, and a deregistered one DELETING. AWS takes seconds.</summary>
+    public TimeSpan ConsumerDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long a SubscribeToShard subscription lasts before the server ends it (AWS: 5 minutes).</summary>
+    public TimeSpan SubscriptionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a subscription waits for records before it sends an empty event, as AWS does, to show it is alive.</summary>
+    public TimeSpan SubscriptionHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Open shards an account may hold in one region. Null: AWS's default quota for a new account in
     /// that region, 20,000 in us-east-1, us-west-2 and eu-west-1 and 1,000 elsewhere (AWS says

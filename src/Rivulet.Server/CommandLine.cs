@@ -27,10 +27,13 @@ internal static class CommandLine
         new("--region", "RIVULET_REGION", "<name>", "region of requests whose signature names none (default us-east-1)", (o, v, n) => (o with { Region = v ?? "" }, null)),
         new("--account-id", "RIVULET_ACCOUNT_ID", "<12 digits>", "account of callers whose access key names none (default 000000000000)", (o, v, n) => Apply(o, Account(v, n), (o, x) => o with { AccountId = x })),
         new("--shard-limit", "RIVULET_SHARD_LIMIT", "<n>", "open shards per account (default: AWS's for the region, 20000 or 1000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ShardLimit = x })),
-        new("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS", "<ms>", "sets the three delays below at once", (o, v, n) => Apply(o, Delay(v, n), AllDelays)),
+        new("--stream-delay-ms", "RIVULET_STREAM_DELAY_MS", "<ms>", "sets the stream delays below and --consumer-ms at once", (o, v, n) => Apply(o, Delay(v, n), AllDelays)),
         new("--create-stream-ms", "RIVULET_CREATE_STREAM_MS", "<ms>", "time a new stream spends CREATING (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { CreateStreamDelay = x })),
         new("--update-stream-ms", "RIVULET_UPDATE_STREAM_MS", "<ms>", "time a stream spends UPDATING after a change (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { UpdateStreamDelay = x })),
         new("--delete-stream-ms", "RIVULET_DELETE_STREAM_MS", "<ms>", "time a deleted stream spends DELETING (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { DeleteStreamDelay = x })),
+        new("--consumer-ms", "RIVULET_CONSUMER_MS", "<ms>", "time a consumer spends CREATING, and DELETING when deregistered (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { ConsumerDelay = x })),
+        new("--subscription-ms", "RIVULET_SUBSCRIPTION_MS", "<ms>", "how long a SubscribeToShard subscription lasts (default 300000, as AWS)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionLifetime = TimeSpan.FromMilliseconds(x) })),
+        new("--heartbeat-ms", "RIVULET_HEARTBEAT_MS", "<ms>", "an empty SubscribeToShard event after this long without records (default 5000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionHeartbeat = TimeSpan.FromMilliseconds(x) })),
         new("--max-connections", "RIVULET_MAX_CONNECTIONS", "<n>", "connections served at once (default: the descriptor limit less 1088)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { MaxConnections = x })),
         new("--response-budget-mb", "RIVULET_RESPONSE_BUDGET_MB", "<n>", "memory all large answers in flight may hold (default 256)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ResponseBudgetBytes = x * 1024 * 1024 })),
         new("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS", "<ms>", "drop a client that reads nothing of an answer this long (default 30000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { WriteTimeout = TimeSpan.FromMilliseconds(x) })),
@@ -148,7 +151,7 @@ internal static class CommandLine
         parsed.Error is null ? (set(options, parsed.Value), null) : (options, parsed.Error);
 
     private static ServerOptions AllDelays(ServerOptions options, TimeSpan delay) =>
-        options with { CreateStreamDelay = delay, UpdateStreamDelay = delay, DeleteStreamDelay = delay };
+        options with { CreateStreamDelay = delay, UpdateStreamDelay = delay, DeleteStreamDelay = delay, ConsumerDelay = delay };
 
     private static (long, string?) Positive(string? value, string name) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is > 0 and <= int.MaxValue

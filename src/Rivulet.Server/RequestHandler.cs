@@ -125,6 +125,13 @@ internal sealed class RequestHandler
                 response.Headers[name] = value;
             }
 
+            if (result.EventStream is { } events)
+            {
+                reserved?.ShrinkTo(0);
+                await SendEventStreamAsync(http, events).ConfigureAwait(false);
+                return;
+            }
+
             var bytes = result.BodyBytes;
             reserved?.ShrinkTo(bytes.Length > ChunkBytes ? bytes.Length : 0);
             response.ContentLength = bytes.Length;
@@ -166,6 +173,59 @@ internal sealed class RequestHandler
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends an event stream with no length (HTTP/1.1 chunks it, HTTP/2 ends the stream after it).
+    /// Each message waits until Kestrel's output buffer has room, which with HTTP/2 waits for the
+    /// client's flow-control window: a slow reader slows its own stream and nothing else.
+    /// </summary>
+    private static async Task SendEventStreamAsync(HttpContext http, IEventStreamBody events)
+    {
+        var sink = new ResponseSink(http);
+        try
+        {
+            await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+            await events.RunAsync(sink, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || sink.Abandoned)
+        {
+        }
+        catch (IOException) when (http.RequestAborted.IsCancellationRequested)
+        {
+        }
+
+        if (sink.Abandoned && !http.RequestAborted.IsCancellationRequested)
+        {
+            // A send the subscription gave up on (its time ran out while the reader read nothing)
+            // leaves part of a message behind: the stream is reset rather than ended mid-message.
+            http.Abort();
+        }
+    }
+
+    private sealed class ResponseSink(HttpContext http) : IEventSink
+    {
+        public bool Abandoned { get; private set; }
+
+        public async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            FlushResult flushed;
+            try
+            {
+                flushed = await http.Response.BodyWriter.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Abandoned = true;
+                throw;
+            }
+
+            if (flushed.IsCompleted || flushed.IsCanceled)
+            {
+                // The client is gone (or the response was aborted): nothing more can reach it.
+                throw new OperationCanceledException(http.RequestAborted);
             }
         }
     }

@@ -106,6 +106,9 @@ public sealed class RivuletServer : IAsyncDisposable
             CreateStreamDelay = options.CreateStreamDelay,
             UpdateStreamDelay = options.UpdateStreamDelay,
             DeleteStreamDelay = options.DeleteStreamDelay,
+            ConsumerDelay = options.ConsumerDelay,
+            SubscriptionLifetime = options.SubscriptionLifetime,
+            SubscriptionHeartbeat = options.SubscriptionHeartbeat,
             TokenKey = options.InMemory ? RandomNumberGenerator.GetBytes(32) : TokenKeyFile.LoadOrCreate(options.DataDir),
         });
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");

@@ -61,6 +61,15 @@ public sealed record ServerOptions
     /// <summary>How long streams stay DELETING.</summary>
     public TimeSpan DeleteStreamDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long consumers stay CREATING, and DELETING once deregistered.</summary>
+    public TimeSpan ConsumerDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long a SubscribeToShard subscription lasts (AWS: 5 minutes).</summary>
+    public TimeSpan SubscriptionLifetime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a subscription goes without records before an empty event.</summary>
+    public TimeSpan SubscriptionHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Connections served at once; beyond it new ones are closed at once. Null: what RLIMIT_NOFILE
     /// leaves after the store's file cache and the runtime (<see cref="ConnectionLimits.DefaultMaxConnections"/>).

@@ -21,6 +21,9 @@ public sealed class ApiResponse : IDisposable
 
     public PooledBufferWriter? Body { get; }
 
+    /// <summary>A body sent as it is produced instead of <see cref="Body"/>; the host runs it after the headers.</summary>
+    public IEventStreamBody? EventStream { get; init; }
+
     public List<KeyValuePair<string, string>> Headers { get; } = [];
 
     public ReadOnlyMemory<byte> BodyBytes => Body?.WrittenMemory ?? ReadOnlyMemory<byte>.Empty;

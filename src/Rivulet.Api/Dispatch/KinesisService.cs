@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Rivulet.Api.Channels;
+using Rivulet.Api.Consumers;
 using Rivulet.Api.Operations;
 using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
@@ -10,6 +11,7 @@ using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.Buffers;
 using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Errors;
+using Rivulet.Protocol.EventStream;
 using Rivulet.Protocol.Model;
 using Rivulet.Protocol.Validation;
 using Rivulet.Storage;
@@ -81,6 +83,16 @@ public sealed class KinesisService
         Register(KinesisOperation.GetResourcePolicy, new OperationHandler<GetResourcePolicyInput, GetResourcePolicyOutput>(new GetResourcePolicy(resources)));
         Register(KinesisOperation.DeleteResourcePolicy, new OperationHandler<DeleteResourcePolicyInput>(new DeleteResourcePolicy(resources)));
 
+        // Enhanced fan-out.
+        var consumers = new ConsumerRegistry(streams);
+        var subscriptions = new Subscriptions();
+        Subscriptions = subscriptions;
+        Register(KinesisOperation.RegisterStreamConsumer, new OperationHandler<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>(new RegisterStreamConsumer(consumers, options)));
+        Register(KinesisOperation.DeregisterStreamConsumer, new OperationHandler<DeregisterStreamConsumerInput>(new DeregisterStreamConsumer(consumers, subscriptions, options)));
+        Register(KinesisOperation.DescribeStreamConsumer, new OperationHandler<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>(new DescribeStreamConsumer(consumers)));
+        Register(KinesisOperation.ListStreamConsumers, new OperationHandler<ListStreamConsumersInput, ListStreamConsumersOutput>(new ListStreamConsumers(streams, options)));
+        Register(KinesisOperation.SubscribeToShard, new EventStreamOperationHandler<SubscribeToShardInput>(new SubscribeToShard(store, streams, consumers, subscriptions, options, _time, (what, exception) => OnUnexpectedError?.Invoke(what, exception))));
+
         // Channels
         Register(KinesisOperation.CreateChannel, new OperationHandler<CreateChannelInput, CreateChannelOutput>(new CreateChannel(streams, channels, options)));
         Register(KinesisOperation.UpdateChannel, new OperationHandler<UpdateChannelInput, UpdateChannelOutput>(new UpdateChannel(channels, options)));
@@ -93,6 +105,11 @@ public sealed class KinesisService
     public Action<string, Exception>? OnUnexpectedError { get; set; }
 
     public KinesisOptions Options => _options;
+
+    /// <summary>The SubscribeToShard subscriptions running now.</summary>
+    public int RunningSubscriptions => Subscriptions.Count;
+
+    internal Subscriptions Subscriptions { get; }
 
     public async ValueTask<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
@@ -199,6 +216,12 @@ public sealed class KinesisService
             if (errors.HasErrors)
             {
                 throw ApiErrors.ValidationFailed(errors);
+            }
+
+            if (await handler.OpenEventStreamAsync(context, input, codec, cancellationToken).ConfigureAwait(false) is { } events)
+            {
+                body.Dispose();
+                return new ApiResponse(requestId, 200, EventStreamMessage.ContentType, null) { EventStream = events };
             }
 
             var wrote = await handler.ExecuteAsync(context, input, body, codec, cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,10 @@ internal abstract class OperationHandler
     /// <summary>Runs the operation and writes its output, if it has one, in the request's codec; returns whether it wrote a body.</summary>
     public abstract ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken);
 
+    /// <summary>For an operation that answers with an event stream: checks everything a plain answer would and returns the stream; null for the others.</summary>
+    public virtual ValueTask<IEventStreamBody?> OpenEventStreamAsync(RequestContext context, object input, WireContentType codec, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IEventStreamBody?>(null);
+
     protected static T Read<T>(ReadOnlyMemory<byte> body, WireContentType codec)
         where T : IWireShape<T> =>
         codec == WireContentType.AwsCbor11 ? AwsCborCodec.Read<T>(body) : AwsJsonCodec.Read<T>(body.Span);
@@ -76,4 +80,23 @@ internal sealed class OperationHandler<TInput> : OperationHandler
         await _operation.ExecuteAsync(context, (TInput)input, cancellationToken).ConfigureAwait(false);
         return false;
     }
+}
+
+/// <summary>An operation whose answer is an event stream: every error up to its start is an ordinary error response.</summary>
+internal sealed class EventStreamOperationHandler<TInput> : OperationHandler
+    where TInput : IWireShape<TInput>
+{
+    private readonly IEventStreamOperation<TInput> _operation;
+
+    public EventStreamOperationHandler(IEventStreamOperation<TInput> operation) => _operation = operation;
+
+    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
+
+    public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
+
+    public override async ValueTask<IEventStreamBody?> OpenEventStreamAsync(RequestContext context, object input, WireContentType codec, CancellationToken cancellationToken) =>
+        await _operation.OpenAsync(context, (TInput)input, codec, cancellationToken).ConfigureAwait(false);
+
+    public override ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("An event-stream operation is opened, not executed.");
 }

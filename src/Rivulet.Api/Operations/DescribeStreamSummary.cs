@@ -1,5 +1,6 @@
 using Rivulet.Api.Accounts;
 using Rivulet.Api.Channels;
+using Rivulet.Api.Consumers;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -51,7 +52,7 @@ internal sealed class DescribeStreamSummary : IOperation<DescribeStreamSummaryIn
                 EncryptionType = stream.EncryptionType,
                 KeyId = stream.KeyId,
                 OpenShardCount = openShards,
-                ConsumerCount = stream.Consumers.Length,
+                ConsumerCount = ConsumerRegistry.Settle(stream.Consumers, context.NowMs).Length,
                 MaxRecordSizeInKiB = stream.MaxRecordSizeInKiB,
                 WarmThroughput = warm,
                 RecordDistributionStrategy = onDemand ? stream.RecordDistributionStrategy : null,

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
@@ -65,14 +64,7 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
         var records = new List<Record>(read.Records.Count);
         foreach (var stored in read.Records)
         {
-            records.Add(new Record
-            {
-                SequenceNumber = ShardView.SequenceNumberOf(shard, stored.Position, stored.ArrivalMs).ToString(),
-                ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stored.ArrivalMs),
-                Data = AsArray(stored.Data),
-                PartitionKey = stored.PartitionKey.Length == 0 ? null : stored.PartitionKey,
-                EncryptionType = stream.EncryptionType == "KMS" ? "KMS" : null,
-            });
+            records.Add(ShardView.ToRecord(stream, shard, stored));
         }
 
         var caughtUp = read.NextPosition >= read.Tail.NextPosition;
@@ -104,9 +96,4 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
 
         return output;
     }
-
-    private static byte[] AsArray(ReadOnlyMemory<byte> data) =>
-        MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : data.ToArray();
 }

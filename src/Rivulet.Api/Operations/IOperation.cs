@@ -1,3 +1,5 @@
+using Rivulet.Api.Dispatch;
+using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Operations;
@@ -15,4 +17,11 @@ internal interface IOperation<TInput>
     where TInput : IWireShape<TInput>
 {
     ValueTask ExecuteAsync(RequestContext context, TInput input, CancellationToken cancellationToken);
+}
+
+/// <summary>An AWS operation that answers with an event stream (SubscribeToShard), in the request's codec.</summary>
+internal interface IEventStreamOperation<TInput>
+    where TInput : IWireShape<TInput>
+{
+    ValueTask<IEventStreamBody> OpenAsync(RequestContext context, TInput input, WireContentType codec, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Rivulet.Api.Records;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -45,6 +46,16 @@ internal static class ShardView
     public static long PositionOf(SequenceNumber sequenceNumber) =>
         sequenceNumber.Position == SequenceNumber.MaxPosition ? SequenceNumber.MaxPosition : sequenceNumber.Position - 1;
 
+    /// <summary>A stored record as GetRecords and SubscribeToShard hand it out.</summary>
+    public static Record ToRecord(StreamMetadata stream, ShardMetadata shard, StoredRecord stored) => new()
+    {
+        SequenceNumber = SequenceNumberOf(shard, stored.Position, stored.ArrivalMs).ToString(),
+        ApproximateArrivalTimestamp = DateTimeOffset.FromUnixTimeMilliseconds(stored.ArrivalMs),
+        Data = AsArray(stored.Data),
+        PartitionKey = stored.PartitionKey.Length == 0 ? null : stored.PartitionKey,
+        EncryptionType = stream.EncryptionType == "KMS" ? "KMS" : null,
+    };
+
     /// <summary>False for a closed shard whose records have all expired: AWS lists it no more.</summary>
     public static bool IsRetained(StreamMetadata stream, ShardMetadata shard, long nowMs) =>
         shard.ClosedAtMs is not { } closed || closed >= Math.Max(RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, nowMs), stream.CreatedAtMs);
@@ -83,4 +94,9 @@ internal static class ShardView
 
         return children;
     }
+
+    private static byte[] AsArray(ReadOnlyMemory<byte> data) =>
+        MemoryMarshal.TryGetArray(data, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : data.ToArray();
 }

@@ -16,6 +16,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
+    /// <summary>What is written so far, to fill in a length or checksum once what follows it is known.</summary>
+    internal Span<byte> WrittenForPatching => _buffer.AsSpan(0, _written);
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)

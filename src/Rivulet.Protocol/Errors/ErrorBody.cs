@@ -44,6 +44,25 @@ public static class ErrorBody
         output.Advance(length);
     }
 
+    /// <summary>An error as an event stream's exception message carries it: the type is in the headers, the payload holds only the message.</summary>
+    public static void WriteEventJson(IBufferWriter<byte> output, string message)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("message"u8, message);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteEventCbor(IBufferWriter<byte> output, string message)
+    {
+        var span = output.GetSpan(16 + (4 * message.Length));
+        var length = 0;
+        span[length++] = 0xA1;
+        length += WriteCborText(span[length..], "message");
+        length += WriteCborText(span[length..], message);
+        output.Advance(length);
+    }
+
     /// <summary>The reply to the legacy <c>application/json</c> content type: always 200, an envelope naming the error.</summary>
     public static void WriteLegacyEnvelope(IBufferWriter<byte> output, string errorType)
     {

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using Rivulet.Api.Consumers;
+using Rivulet.Api.Resources;
+using Rivulet.Api.Streams;
+using Rivulet.Api.Validation;
+using Rivulet.Protocol.Model;
+using Rivulet.Storage;
+
+namespace Rivulet.Api.Operations;
+
+/// <summary>
+/// Registers a consumer on a stream. It starts CREATING, as AWS's always does, and is ACTIVE once
+/// the consumer delay has passed; its ARN carries its creation time, so registering the name again
+/// after deregistering gives a new ARN.
+/// </summary>
+internal sealed class RegisterStreamConsumer : IOperation<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>
+{
+    private readonly ConsumerRegistry _consumers;
+    private readonly KinesisOptions _options;
+
+    public RegisterStreamConsumer(ConsumerRegistry consumers, KinesisOptions options)
+    {
+        _consumers = consumers;
+        _options = options;
+    }
+
+    public async ValueTask<RegisterStreamConsumerOutput> ExecuteAsync(RequestContext context, RegisterStreamConsumerInput input, CancellationToken cancellationToken)
+    {
+        var key = StreamResolver.Identify(context, null, input.StreamARN);
+        var name = input.ConsumerName!;
+        var tags = input.Tags is { } given ? given.ToImmutableSortedDictionary(StringComparer.Ordinal) : ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        if (tags.Count > 0)
+        {
+            var failure = $"register consumer {name} under stream {key.StreamName} and account {key.AccountId}";
+            TagRules.CheckTags(tags, failure);
+            TagRules.CheckCount(tags.Count, failure, "consumer");
+        }
+
+        var created = new ConsumerMetadata(name, context.NowMs, StreamStatus.Creating, context.NowMs + (long)_options.ConsumerDelay.TotalMilliseconds) { Tags = tags };
+        var stream = await _consumers.UpdateAsync(context, key, (stream, consumers) =>
+        {
+            if (stream.Status is not (StreamStatus.Active or StreamStatus.Updating))
+            {
+                throw ApiErrors.StreamNotActive(key.StreamName, key.AccountId, stream.Status);
+            }
+
+            if (consumers.Any(consumer => consumer.ConsumerName == name))
+            {
+                throw ApiErrors.ConsumerAlreadyExists(name, key.StreamName, key.AccountId);
+            }
+
+            if (consumers.Length >= ConsumerRegistry.MaxConsumers)
+            {
+                throw ApiErrors.ConsumerLimitExceeded(key.StreamName, key.AccountId, ConsumerRegistry.MaxConsumers);
+            }
+
+            if (consumers.Count(consumer => consumer.Status == StreamStatus.Creating) >= ConsumerRegistry.MaxCreating)
+            {
+                throw ApiErrors.TooManyConsumersCreating(key.StreamName, key.AccountId, ConsumerRegistry.MaxCreating);
+            }
+
+            return consumers.Add(created);
+        }, cancellationToken).ConfigureAwait(false);
+
+        return new RegisterStreamConsumerOutput { Consumer = ConsumerView.ToConsumer(stream.Key, created) };
+    }
+}
