@@ -1,0 +1,274 @@
+using System.Buffers.Binary;
+using System.Formats.Cbor;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Rivulet.Api.Dispatch;
+
+namespace Rivulet.Api.Tests.Operations;
+
+/// <summary>
+/// SubscribeToShard through <see cref="KinesisService"/> with a sink that collects messages: payloads
+/// in the request's codec, the takeover rule on the test clock, the end of the subscription's
+/// lifetime, and a sink that stops taking messages holding the subscription at one event.
+/// </summary>
+public sealed class SubscribeToShardTests
+{
+    private const string StreamArn = "arn:aws:kinesis:us-east-1:000000000000:stream/s";
+
+    [Fact]
+    public async Task A_CBOR_request_gets_CBOR_events_with_byte_string_data_and_millisecond_timestamps()
+    {
+        var api = await WithConsumerAsync();
+        await api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = Convert.ToBase64String([1, 2, 3]) });
+        var body = new CborWriter();
+        body.WriteStartMap(null);
+        body.WriteTextString("ConsumerARN");
+        body.WriteTextString(ConsumerArn(api));
+        body.WriteTextString("ShardId");
+        body.WriteTextString("shardId-000000000000");
+        body.WriteTextString("StartingPosition");
+        body.WriteStartMap(null);
+        body.WriteTextString("Type");
+        body.WriteTextString("TRIM_HORIZON");
+        body.WriteEndMap();
+        body.WriteEndMap();
+
+        await using var subscription = await OpenAsync(api, body.Encode(), "application/x-amz-cbor-1.1");
+        var initial = await subscription.NextAsync();
+        Assert.Equal(("initial-response", "application/x-amz-cbor-1.1"), (initial.Headers[":event-type"], initial.Headers[":content-type"]));
+        var shardEvent = await subscription.NextAsync();
+        Assert.Equal("application/x-amz-cbor-1.1", shardEvent.Headers[":content-type"]);
+
+        var reader = new CborReader(shardEvent.Payload);
+        var record = FindMember(reader, "Records", r =>
+        {
+            r.ReadStartArray();
+            return ReadRecord(r);
+        });
+        Assert.Equal([1, 2, 3], record.data);
+        Assert.Equal(api.Clock.NowMs, record.arrival);
+    }
+
+    [Fact]
+    public async Task A_second_subscription_within_5_seconds_is_refused_and_a_later_one_takes_over()
+    {
+        var api = await WithConsumerAsync();
+        await using var first = await OpenAsync(api, Json(api, "LATEST"));
+        Assert.Equal("initial-response", (await first.NextAsync()).Headers[":event-type"]);
+
+        api.Clock.Advance(TimeSpan.FromSeconds(4));
+        var refused = await api.SendAsync("SubscribeToShard", Encoding.UTF8.GetString(Json(api, "LATEST")));
+        Assert.Equal("ResourceInUseException", refused.Type);
+        Assert.Equal($"Another active subscription exists for this consumer: {ConsumerArn(api)}", refused.Message);
+
+        api.Clock.Advance(TimeSpan.FromSeconds(1));
+        await using var second = await OpenAsync(api, Json(api, "LATEST"));
+        Assert.Equal("initial-response", (await second.NextAsync()).Headers[":event-type"]);
+        var ended = await first.NextAsync();
+        Assert.Equal(("exception", "ResourceInUseException"), (ended.Headers[":message-type"], ended.Headers[":exception-type"]));
+        Assert.Null(await first.TryNextAsync());
+    }
+
+    [Fact]
+    public async Task The_subscription_ends_without_an_error_when_its_lifetime_is_over()
+    {
+        var api = await WithConsumerAsync(new KinesisOptions { TokenKey = new byte[32], SubscriptionLifetime = TimeSpan.FromMilliseconds(200) });
+        await using var subscription = await OpenAsync(api, Json(api, "LATEST"));
+        Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+        while (await subscription.TryNextAsync() is { } message)
+        {
+            Assert.Equal("event", message.Headers[":message-type"]);
+        }
+
+        Assert.Equal(0, api.Service.RunningSubscriptions);
+    }
+
+    [Fact]
+    public async Task A_reader_that_takes_nothing_holds_one_event_and_gets_every_record_once_it_reads_again()
+    {
+        var api = await WithConsumerAsync();
+        await using var subscription = await OpenAsync(api, Json(api, "TRIM_HORIZON"), capacity: 1);
+        Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+        var data = Convert.ToBase64String(new byte[100_000]);
+        for (var i = 0; i < 40; i++)
+        {
+            await api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = data });
+        }
+
+        // Four megabytes are stored, but the subscription waits with what the sink holds and one event in hand.
+        await subscription.WaitUntilBlockedAsync();
+        Assert.InRange(subscription.Buffered, 0, 2);
+
+        var seen = new List<string>();
+        while (seen.Count < 40)
+        {
+            var payload = JsonNode.Parse((await subscription.NextAsync()).Payload)!.AsObject();
+            seen.AddRange(payload["Records"]!.AsArray().Select(record => record!["SequenceNumber"]!.GetValue<string>()));
+        }
+
+        Assert.Equal(40, seen.Distinct().Count());
+        Assert.Equal(seen.OrderBy(s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture)), seen);
+    }
+
+    private static async Task<ApiHarness> WithConsumerAsync(KinesisOptions? options = null)
+    {
+        var api = new ApiHarness(options ?? new KinesisOptions { TokenKey = new byte[32], SubscriptionHeartbeat = TimeSpan.FromMilliseconds(100) });
+        await api.CreateStreamAsync("s");
+        await api.OkAsync("RegisterStreamConsumer", new { StreamARN = StreamArn, ConsumerName = "app" });
+        return api;
+    }
+
+    // The harness's clock starts at 1,763,700,000,000 ms, when every test registers its consumer.
+    private static string ConsumerArn(ApiHarness api) => $"{StreamArn}/consumer/app:1763700000";
+
+    private static byte[] Json(ApiHarness api, string type) =>
+        JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = ConsumerArn(api), ShardId = "shardId-000000000000", StartingPosition = new { Type = type } });
+
+    private static async Task<Subscription> OpenAsync(ApiHarness api, byte[] body, string contentType = "application/x-amz-json-1.1", int capacity = 1000)
+    {
+        var response = await api.Service.HandleAsync(new ApiRequest
+        {
+            Method = "POST",
+            Target = "Kinesis_20131202.SubscribeToShard",
+            ContentType = contentType,
+            Body = body,
+            Authorization = ApiHarness.Authorization,
+            HasDateHeader = true,
+        }, default);
+        Assert.True(response.EventStream is not null, $"SubscribeToShard answered {response.StatusCode} {Encoding.UTF8.GetString(response.BodyBytes.Span)}");
+        Assert.Equal("application/vnd.amazon.eventstream", response.ContentType);
+        return new Subscription(response.EventStream!, capacity);
+    }
+
+    // Reads the map at the reader up to one member and hands its value to read.
+    private static T FindMember<T>(CborReader reader, string name, Func<CborReader, T> read)
+    {
+        reader.ReadStartMap();
+        while (reader.PeekState() != CborReaderState.EndMap)
+        {
+            if (reader.ReadTextString() == name)
+            {
+                return read(reader);
+            }
+
+            reader.SkipValue();
+        }
+
+        throw new InvalidOperationException($"{name} is missing");
+    }
+
+    // A record's data and its arrival time, which must be tag 1 over epoch milliseconds.
+    private static (byte[] data, long arrival) ReadRecord(CborReader reader)
+    {
+        byte[]? value = null;
+        var arrival = -1L;
+        reader.ReadStartMap();
+        while (reader.PeekState() != CborReaderState.EndMap)
+        {
+            var member = reader.ReadTextString();
+            if (member == "Data")
+            {
+                value = reader.ReadByteString();
+            }
+            else if (member == "ApproximateArrivalTimestamp")
+            {
+                Assert.Equal(CborTag.UnixTimeSeconds, reader.ReadTag());
+                arrival = reader.ReadInt64();
+            }
+            else
+            {
+                reader.SkipValue();
+            }
+        }
+
+        return (value ?? throw new InvalidOperationException("Data is missing"), arrival);
+    }
+
+    private sealed record Message(IReadOnlyDictionary<string, string> Headers, byte[] Payload);
+
+    /// <summary>Runs an event stream into a bounded queue; a full queue makes the stream wait, as a shut flow-control window does.</summary>
+    private sealed class Subscription : IEventSink, IAsyncDisposable
+    {
+        private readonly Channel<byte[]> _messages;
+        private readonly CancellationTokenSource _gone = new();
+        private readonly Task _running;
+        private int _blocked;
+
+        public Subscription(IEventStreamBody body, int capacity)
+        {
+            _messages = Channel.CreateBounded<byte[]>(capacity);
+            _running = Task.Run(async () =>
+            {
+                try
+                {
+                    await body.RunAsync(this, _gone.Token);
+                }
+                finally
+                {
+                    _messages.Writer.TryComplete();
+                }
+            });
+        }
+
+        public int Buffered => _messages.Reader.Count;
+
+        public async ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            var copy = message.ToArray();
+            if (!_messages.Writer.TryWrite(copy))
+            {
+                Interlocked.Exchange(ref _blocked, 1);
+                await _messages.Writer.WriteAsync(copy, cancellationToken);
+            }
+        }
+
+        public async Task WaitUntilBlockedAsync()
+        {
+            for (var i = 0; i < 3000 && Volatile.Read(ref _blocked) == 0; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(1, Volatile.Read(ref _blocked));
+        }
+
+        public async Task<Message> NextAsync() => await TryNextAsync() ?? throw new InvalidOperationException("the stream ended");
+
+        public async Task<Message?> TryNextAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (!await _messages.Reader.WaitToReadAsync(timeout.Token))
+            {
+                return null;
+            }
+
+            var bytes = await _messages.Reader.ReadAsync(timeout.Token);
+            var total = BinaryPrimitives.ReadInt32BigEndian(bytes);
+            var headersLength = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(4));
+            Assert.Equal(bytes.Length, total);
+            Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, 8)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(8)));
+            Assert.Equal(Crc32.HashToUInt32(bytes.AsSpan(0, total - 4)), BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(total - 4)));
+            var headers = new Dictionary<string, string>();
+            for (var at = 12; at < 12 + headersLength;)
+            {
+                var name = Encoding.UTF8.GetString(bytes, at + 1, bytes[at]);
+                at += 1 + bytes[at];
+                var length = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(at + 1));
+                headers[name] = Encoding.UTF8.GetString(bytes, at + 3, length);
+                at += 3 + length;
+            }
+
+            return new Message(headers, bytes[(12 + headersLength)..(total - 4)]);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _gone.CancelAsync();
+            await _running;
+            _gone.Dispose();
+        }
+    }
+}
