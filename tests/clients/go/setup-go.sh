@@ -5,7 +5,7 @@
 # Idempotent and quick when everything is present (about 0.2 s): dpkg probes and one hash, no network.
 #   packages: golang-go, golang-github-aws-aws-sdk-go-dev (v1), golang-github-aws-aws-sdk-go-v2-dev
 #             (v2, with smithy-go), installed with apt-get only when one is missing.
-#   programs: bin/go-v1 (v1/main.go) and bin/go-v2 (v2/main.go), both built with the package they
+#   programs: bin/go-v1 (v1/*.go) and bin/go-v2 (v2/*.go), both built with the package they
 #             share (harness/: runner, environment, HTTP client, the checks needing no SDK);
 #             rebuilt only when the sources, the toolchain or an SDK package changed (a SHA-256
 #             over all of them is kept in bin/.sources.sha256 beside the binaries).
@@ -83,7 +83,7 @@ sources_hash="$({
     dpkg-query -W -f='${Package}=${Version}\n' golang-github-aws-smithy-go-dev \
         golang-github-jmespath-go-jmespath-dev 2>/dev/null || true
     "$go_bin" version
-    cat "$here/v1/main.go" "$here/v2/main.go" "$here"/harness/*.go "${BASH_SOURCE[0]}"
+    cat "$here"/v1/*.go "$here"/v2/*.go "$here"/harness/*.go "${BASH_SOURCE[0]}"
 } | sha256sum | cut -d' ' -f1)"
 
 if [ -x "$bin_dir/go-v1" ] && [ -x "$bin_dir/go-v2" ] \

@@ -500,7 +500,7 @@ func main() {
 	harness.Configure(label)
 	kin, protocol = newClient(harness.AccessKey, harness.SecretKey, harness.SessionToken, false)
 
-	harness.Run([]harness.Test{
+	harness.Run(append([]harness.Test{
 		{Name: "create_stream_waits_until_active", Fn: testCreateStreamWaitsUntilActive},
 		{Name: "describe_stream", Fn: testDescribeStream},
 		{Name: "describe_stream_summary", Fn: testDescribeStreamSummary},
@@ -520,5 +520,5 @@ func main() {
 		{Name: "http11_only_client", Fn: testHTTP11OnlyClient},
 		{Name: "wrong_secret_is_invalid_signature", Fn: testWrongSecretIsInvalidSignature},
 		{Name: "unknown_access_key_is_unrecognized_client", Fn: testUnknownAccessKeyIsUnrecognizedClient},
-	})
+	}, subscribeTests...))
 }
