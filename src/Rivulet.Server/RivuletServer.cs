@@ -212,6 +212,7 @@ public sealed class RivuletServer : IAsyncDisposable
         await _sweeping.CancelAsync().ConfigureAwait(false);
         await _sweeper.ConfigureAwait(false);
         _sweeping.Dispose();
+        Service.EndSubscriptions();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
         {
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);

@@ -148,6 +148,23 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
         Assert.Null(await subscription.TryNextAsync());
     }
 
+    [Fact]
+    public async Task A_stopping_server_ends_its_subscriptions_cleanly_instead_of_waiting_five_minutes_for_them()
+    {
+        var (_, consumerArn) = await StreamWithConsumerAsync(1);
+        using var subscription = await SubscribeAsync(consumerArn, "shardId-000000000000", new { Type = "LATEST" });
+        Assert.Equal("initial-response", (await subscription.NextAsync()).EventType);
+
+        var stopping = _server!.DisposeAsync().AsTask();
+        _server = null;
+        while (await subscription.TryNextAsync() is { } message)
+        {
+            Assert.Equal("event", message.MessageType);
+        }
+
+        await stopping.WaitAsync(Patience);
+    }
+
     private async Task ExpectErrorAsync(object body, string type, string? messagePart)
     {
         var (response, text) = await Http.SendAsync("SubscribeToShard", JsonSerializer.Serialize(body));

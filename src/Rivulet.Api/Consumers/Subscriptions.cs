@@ -67,6 +67,21 @@ internal sealed class Subscriptions
         }
     }
 
+    /// <summary>Ends every subscription, for a server that is stopping: their streams end as at the end of their lifetime, and readers subscribe again.</summary>
+    public void EndAll()
+    {
+        List<Lease> ending;
+        lock (_lock)
+        {
+            ending = [.. _running.Values];
+        }
+
+        foreach (var lease in ending)
+        {
+            lease.End(SubscriptionEnd.ServerStopping);
+        }
+    }
+
     private void Release(Lease lease)
     {
         lock (_lock)
@@ -132,4 +147,5 @@ internal enum SubscriptionEnd
     None,
     TakenOver,
     ConsumerGone,
+    ServerStopping,
 }

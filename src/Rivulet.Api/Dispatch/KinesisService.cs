@@ -111,6 +111,9 @@ public sealed class KinesisService
 
     internal Subscriptions Subscriptions { get; }
 
+    /// <summary>Ends every running subscription cleanly, so that a stopping server is not held up by them for their five minutes.</summary>
+    public void EndSubscriptions() => Subscriptions.EndAll();
+
     public async ValueTask<ApiResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var requestId = Guid.NewGuid().ToString();

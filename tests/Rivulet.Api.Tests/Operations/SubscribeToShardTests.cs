@@ -113,6 +113,54 @@ public sealed class SubscribeToShardTests
         Assert.Equal(seen.OrderBy(s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture)), seen);
     }
 
+    [Fact]
+    public async Task Every_starting_position_starts_where_an_iterator_of_that_type_would()
+    {
+        var api = await WithConsumerAsync();
+        var sequenceNumbers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            api.Clock.Advance(TimeSpan.FromSeconds(10));
+            sequenceNumbers.Add((await api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = Convert.ToBase64String([(byte)i]) }))["SequenceNumber"]!.GetValue<string>());
+        }
+
+        var shard = (await api.OkAsync("ListShards", new { StreamName = "s" }))["Shards"]![0]!;
+        var starting = shard["SequenceNumberRange"]!["StartingSequenceNumber"]!.GetValue<string>();
+        var secondArrival = (api.Clock.NowMs - 10_000) / 1000.0;
+        var cases = new (object Position, int[] Expected)[]
+        {
+            (new { Type = "TRIM_HORIZON" }, [0, 1, 2]),
+            (new { Type = "AT_SEQUENCE_NUMBER", SequenceNumber = sequenceNumbers[1] }, [1, 2]),
+            (new { Type = "AFTER_SEQUENCE_NUMBER", SequenceNumber = sequenceNumbers[1] }, [2]),
+            (new { Type = "AFTER_SEQUENCE_NUMBER", SequenceNumber = starting }, [0, 1, 2]),
+            (new { Type = "AT_SEQUENCE_NUMBER", SequenceNumber = starting }, [0, 1, 2]),
+            (new { Type = "AT_TIMESTAMP", Timestamp = secondArrival }, [1, 2]),
+        };
+
+        foreach (var (position, expected) in cases)
+        {
+            api.Clock.Advance(TimeSpan.FromSeconds(6));
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = ConsumerArn(api), ShardId = "shardId-000000000000", StartingPosition = position });
+            await using var subscription = await OpenAsync(api, body);
+            Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+            var records = JsonNode.Parse((await subscription.NextAsync()).Payload)!["Records"]!.AsArray();
+            Assert.Equal(expected, records.Select(record => (int)Convert.FromBase64String(record!["Data"]!.GetValue<string>())[0]));
+
+            // The same position through GetShardIterator reads the same records.
+            var iterator = (await api.OkAsync("GetShardIterator", new { StreamName = "s", ShardId = "shardId-000000000000", ShardIteratorType = JsonNode.Parse(JsonSerializer.Serialize(position))!["Type"]!.GetValue<string>(), StartingSequenceNumber = JsonNode.Parse(JsonSerializer.Serialize(position))!["SequenceNumber"]?.GetValue<string>(), Timestamp = JsonNode.Parse(JsonSerializer.Serialize(position))!["Timestamp"]?.GetValue<double>() }))["ShardIterator"]!.GetValue<string>();
+            var page = await api.OkAsync("GetRecords", new { ShardIterator = iterator });
+            Assert.Equal(expected, page["Records"]!.AsArray().Select(record => (int)Convert.FromBase64String(record!["Data"]!.GetValue<string>())[0]));
+        }
+
+        api.Clock.Advance(TimeSpan.FromSeconds(6));
+        var latest = JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = ConsumerArn(api), ShardId = "shardId-000000000000", StartingPosition = new { Type = "LATEST" } });
+        await using var tail = await OpenAsync(api, latest);
+        Assert.Equal("initial-response", (await tail.NextAsync()).Headers[":event-type"]);
+        var beat = JsonNode.Parse((await tail.NextAsync()).Payload)!;
+        Assert.Empty(beat["Records"]!.AsArray());
+        Assert.Equal(sequenceNumbers[2], beat["ContinuationSequenceNumber"]!.GetValue<string>());
+    }
+
     private static async Task<ApiHarness> WithConsumerAsync(KinesisOptions? options = null)
     {
         var api = new ApiHarness(options ?? new KinesisOptions { TokenKey = new byte[32], SubscriptionHeartbeat = TimeSpan.FromMilliseconds(100) });
