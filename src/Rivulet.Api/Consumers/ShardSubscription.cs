@@ -23,11 +23,14 @@ namespace Rivulet.Api.Consumers;
 /// </summary>
 internal sealed class ShardSubscription : IEventStreamBody
 {
-    /// <summary>Records per event at most, as GetRecords.</summary>
-    private const int MaxRecordsPerEvent = 10_000;
+    /// <summary>
+    /// Records per event at most. With the byte bound below it keeps an event under about a
+    /// megabyte as JSON, which is what each subscription holds while its reader is slow: a hundred
+    /// subscriptions stay within a hundred megabytes. (A single larger record still goes alone.)
+    /// </summary>
+    private const int MaxRecordsPerEvent = 2_000;
 
-    /// <summary>Record data per event at most (a single larger record still goes alone): bounds what a subscription holds.</summary>
-    private const long MaxBytesPerEvent = 1024 * 1024;
+    private const long MaxBytesPerEvent = 512 * 1024;
 
     private const string ResourceNotFoundException = "ResourceNotFoundException";
     private const string ResourceInUseException = "ResourceInUseException";
@@ -65,7 +68,8 @@ internal sealed class ShardSubscription : IEventStreamBody
             {
                 SubscriptionEnd.TakenOver => (ResourceInUseException, ApiErrors.SubscriptionTakenOver(setup.ConsumerArn, ShardIds.Format(_shard.Index)).AwsMessage!),
                 SubscriptionEnd.ConsumerGone => (ResourceNotFoundException, ConsumerGone().AwsMessage!),
-                _ => null, // the lifetime is over: the stream just ends, and the reader subscribes again
+                SubscriptionEnd.StreamGone => (ResourceNotFoundException, ApiErrors.StreamNotFound(_stream.Key.StreamName, _stream.Key.AccountId).AwsMessage!),
+                _ => null, // the lifetime is over or the server is stopping: the stream just ends, and the reader subscribes again
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -67,6 +67,22 @@ internal sealed class Subscriptions
         }
     }
 
+    /// <summary>Ends every subscription to a deleted stream (named by its ARN).</summary>
+    public void EndStream(string streamArn)
+    {
+        var prefix = streamArn + "/consumer/";
+        List<Lease> ending;
+        lock (_lock)
+        {
+            ending = [.. _running.Where(entry => entry.Key.ConsumerArn.StartsWith(prefix, StringComparison.Ordinal)).Select(entry => entry.Value)];
+        }
+
+        foreach (var lease in ending)
+        {
+            lease.End(SubscriptionEnd.StreamGone);
+        }
+    }
+
     /// <summary>Ends every subscription, for a server that is stopping: their streams end as at the end of their lifetime, and readers subscribe again.</summary>
     public void EndAll()
     {
@@ -147,5 +163,6 @@ internal enum SubscriptionEnd
     None,
     TakenOver,
     ConsumerGone,
+    StreamGone,
     ServerStopping,
 }

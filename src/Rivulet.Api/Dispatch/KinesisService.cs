@@ -39,9 +39,11 @@ public sealed class KinesisService
         var streams = new StreamResolver(store);
         var channels = new ChannelRegistry(store);
         var gate = throughput ?? UnlimitedThroughput.Instance;
+        var subscriptions = new Subscriptions();
+        Subscriptions = subscriptions;
         _handlers = new OperationHandler?[Enum.GetValues<KinesisOperation>().Length];
         Register(KinesisOperation.CreateStream, new OperationHandler<CreateStreamInput>(new CreateStream(store, options)));
-        Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, channels, options)));
+        Register(KinesisOperation.DeleteStream, new OperationHandler<DeleteStreamInput>(new DeleteStream(store, streams, channels, options, subscriptions)));
         Register(KinesisOperation.DescribeStream, new OperationHandler<DescribeStreamInput, DescribeStreamOutput>(new DescribeStream(streams)));
         Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(store, streams, channels)));
         Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
@@ -85,8 +87,6 @@ public sealed class KinesisService
 
         // Enhanced fan-out.
         var consumers = new ConsumerRegistry(streams);
-        var subscriptions = new Subscriptions();
-        Subscriptions = subscriptions;
         Register(KinesisOperation.RegisterStreamConsumer, new OperationHandler<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>(new RegisterStreamConsumer(consumers, options)));
         Register(KinesisOperation.DeregisterStreamConsumer, new OperationHandler<DeregisterStreamConsumerInput>(new DeregisterStreamConsumer(consumers, subscriptions, options)));
         Register(KinesisOperation.DescribeStreamConsumer, new OperationHandler<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>(new DescribeStreamConsumer(consumers)));

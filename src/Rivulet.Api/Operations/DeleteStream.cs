@@ -1,4 +1,5 @@
 using Rivulet.Api.Channels;
+using Rivulet.Api.Consumers;
 using Rivulet.Api.Streams;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -11,23 +12,33 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
     private readonly StreamResolver _streams;
     private readonly ChannelRegistry _channels;
     private readonly KinesisOptions _options;
+    private readonly Subscriptions _subscriptions;
 
-    public DeleteStream(IStreamStore store, StreamResolver streams, ChannelRegistry channels, KinesisOptions options)
+    public DeleteStream(IStreamStore store, StreamResolver streams, ChannelRegistry channels, KinesisOptions options, Subscriptions subscriptions)
     {
         _store = store;
         _streams = streams;
         _channels = channels;
         _options = options;
+        _subscriptions = subscriptions;
     }
 
     public async ValueTask ExecuteAsync(RequestContext context, DeleteStreamInput input, CancellationToken cancellationToken)
+    {
+        var deleted = await DeleteAsync(context, input, cancellationToken).ConfigureAwait(false);
+
+        // The stream's readers learn at once, as a deregistered consumer's do, not at their next heartbeat.
+        _subscriptions.EndStream(StreamArn.Format(deleted));
+    }
+
+    private async ValueTask<StreamKey> DeleteAsync(RequestContext context, DeleteStreamInput input, CancellationToken cancellationToken)
     {
         var stream = await _streams.GetForDeletionAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
         if (stream.Damage is not null)
         {
             // Straight away, without the DELETING transition: that would write its placeholder metadata over the damaged file.
             await _store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);
-            return;
+            return stream.Key;
         }
 
         if (stream.Status == StreamStatus.Creating)
@@ -37,7 +48,7 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
 
         if (stream.Status == StreamStatus.Deleting)
         {
-            return;
+            return stream.Key;
         }
 
         if (input.EnforceConsumerDeletion != true && stream.Consumers.Any(consumer => consumer.Status != StreamStatus.Deleting))
@@ -55,7 +66,7 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
         if (delay <= 0)
         {
             await _store.DeleteStreamAsync(stream.Key, stream.CreatedAtMs, cancellationToken).ConfigureAwait(false);
-            return;
+            return stream.Key;
         }
 
         var deleting = stream with { Status = StreamStatus.Deleting, StatusSettlesAtMs = context.NowMs + delay };
@@ -68,7 +79,9 @@ internal sealed class DeleteStream : IOperation<DeleteStreamInput>
         if (outcome == StreamStoreOutcome.VersionConflict)
         {
             // Someone changed the stream meanwhile; try again against what is there now.
-            await ExecuteAsync(context, input, cancellationToken).ConfigureAwait(false);
+            return await DeleteAsync(context, input, cancellationToken).ConfigureAwait(false);
         }
+
+        return stream.Key;
     }
 }

@@ -73,6 +73,32 @@ public sealed class SubscribeToShardTests
     }
 
     [Fact]
+    public async Task Deleting_the_stream_or_deregistering_the_consumer_ends_the_subscription_at_once_with_ResourceNotFound()
+    {
+        var quiet = new KinesisOptions { TokenKey = new byte[32], SubscriptionHeartbeat = TimeSpan.FromHours(1) };
+        var api = await WithConsumerAsync(quiet);
+        await using (var subscription = await OpenAsync(api, Json(api, "LATEST")))
+        {
+            Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+            await api.OkAsync("DeregisterStreamConsumer", new { ConsumerARN = ConsumerArn(api) });
+            var ended = await subscription.NextAsync();
+            Assert.Equal("ResourceNotFoundException", ended.Headers[":exception-type"]);
+            Assert.Equal("Consumer app with creation timestamp 1763700000 under stream s and account 000000000000 not found.", JsonNode.Parse(ended.Payload)!["message"]!.GetValue<string>());
+        }
+
+        await api.OkAsync("RegisterStreamConsumer", new { StreamARN = StreamArn, ConsumerName = "app" });
+        await using (var subscription = await OpenAsync(api, Json(api, "LATEST")))
+        {
+            Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+            await api.OkAsync("DeleteStream", new { StreamName = "s", EnforceConsumerDeletion = true });
+            var ended = await subscription.NextAsync();
+            Assert.Equal("ResourceNotFoundException", ended.Headers[":exception-type"]);
+            Assert.Equal("Stream s under account 000000000000 not found.", JsonNode.Parse(ended.Payload)!["message"]!.GetValue<string>());
+            Assert.Null(await subscription.TryNextAsync());
+        }
+    }
+
+    [Fact]
     public async Task The_subscription_ends_without_an_error_when_its_lifetime_is_over()
     {
         var api = await WithConsumerAsync(new KinesisOptions { TokenKey = new byte[32], SubscriptionLifetime = TimeSpan.FromMilliseconds(200) });
