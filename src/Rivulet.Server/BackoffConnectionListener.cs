@@ -144,13 +144,6 @@ internal sealed class BackoffConnectionListener : IConnectionListener
                 _log($"accepting connections on {EndPoint} again after {failures} failed attempts");
             }
 
-            // As Kestrel's own listener does: without it, Nagle's algorithm holds a small write (an
-            // answer, a pushed event) until the client acknowledges the previous one, up to 40 ms.
-            if (accepted.ProtocolType == ProtocolType.Tcp)
-            {
-                accepted.NoDelay = true;
-            }
-
             return accepted;
         }
     }

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Rivulet.Api.Dispatch;
 using Rivulet.Protocol.Dispatch;
@@ -185,6 +187,15 @@ internal sealed class RequestHandler
     private static async Task SendEventStreamAsync(HttpContext http, IEventStreamBody events)
     {
         var sink = new ResponseSink(http);
+
+        // Events go out one after another with nothing coming back in between, which is when
+        // Nagle's algorithm holds a write until the client acknowledges the previous one (up to
+        // its 40 ms delayed ACK). Request and answer traffic does not meet that case, and keeps it.
+        if (http.Features.Get<IConnectionSocketFeature>()?.Socket is { ProtocolType: ProtocolType.Tcp } socket)
+        {
+            socket.NoDelay = true;
+        }
+
         try
         {
             await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
