@@ -4,10 +4,11 @@
 #   idle      10,000 records put one at a time; the time from each PutRecord answer to the event
 #             carrying the record reaching the reader (p50, p90, p99, max)
 #   loaded    the same while the load generator writes 500 x 100 B PutRecords to another stream with
-#             --load-clients clients (4) for --load-seconds (40); its records/s are printed after
-#   fanout    20 consumers x 5 shards = 100 subscriptions while a writer puts --fanout-records records;
-#             records per second each subscription received, the server's resident memory (peak and
-#             end), and whether every subscription got every record of its shard once and in order
+#             --load-clients clients (4) for --load-seconds (60); its records/s are printed after
+#   fanout    on a fresh server, 20 consumers x 5 shards = 100 subscriptions while a writer puts
+#             --fanout-records records; records per second each subscription received, the server's
+#             resident memory (before, peak, end), and whether every subscription got every record
+#             of its shard once and in order
 #
 #   bench/fanout.sh [--records N] [--fanout-records N] [--load-clients N] [--load-seconds N] [--out <dir>]
 set -euo pipefail
@@ -16,7 +17,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 records=10000
 fanout_records=100000
 load_clients=4
-load_seconds=40
+load_seconds=60
 out_dir=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -52,17 +53,22 @@ for project in src/Rivulet.Server bench/Rivulet.LoadGen bench/Rivulet.FanOut; do
   dotnet build -c Release "$root/$project" >"$out_dir/build.log" 2>&1 || { tail -n 20 "$out_dir/build.log" >&2; exit 1; }
 done
 
-log="$out_dir/server.log"
-dotnet "$server_dll" serve --data-dir "$data_dir" --port 0 --tls-port off >"$log" 2>&1 &
-server_pid=$!
-for _ in $(seq 300); do
-  grep -q "listening on" "$log" && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-  sleep 0.1
-done
-endpoint=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1)
-echo "server $endpoint (pid $server_pid, durable store in $data_dir)"
+start() { # a fresh server with an empty durable store
+  stop_server
+  rm -rf "$data_dir"
+  log="$out_dir/server-$1.log"
+  dotnet "$server_dll" serve --data-dir "$data_dir" --port 0 --tls-port off >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 300); do
+    grep -q "listening on" "$log" && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.1
+  done
+  endpoint=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -n 1)
+  echo "server $endpoint (pid $server_pid, durable store in $data_dir)"
+}
 
+start latency
 echo "== idle"
 dotnet "$fanout_dll" latency --endpoint "$endpoint" --records "$records" | tee "$out_dir/idle.txt"
 
@@ -80,6 +86,7 @@ if (( measured + 3 > load_seconds )); then
   echo "warning: the measurement took ${measured} s, longer than the load ran (${load_seconds} s); raise --load-seconds" >&2
 fi
 
-echo "== fanout"
+echo "== fanout (on a fresh server, so its memory is the subscriptions' and not the load's)"
+start fanout
 dotnet "$fanout_dll" fanout --endpoint "$endpoint" --records "$fanout_records" --shards 5 --consumers 20 --server-pid "$server_pid" | tee "$out_dir/fanout.txt"
 echo "results in $out_dir"

@@ -101,6 +101,8 @@ internal static class Program
 
     private static async Task<int> FanOutAsync(KinesisClient client, string stream, Options options, CancellationToken cancellationToken)
     {
+        using var memory = new MemorySampler(options.ServerPid);
+        var idleMiB = memory.CurrentMiB();
         var (streamArn, shardIds) = await CreateStreamAsync(client, stream, options.Shards, cancellationToken);
         var consumers = await RegisterAsync(client, streamArn, options.Consumers, cancellationToken);
         var subscriptions = new List<Subscriber>();
@@ -114,7 +116,6 @@ internal static class Program
         }
 
         var expected = new Dictionary<string, int>();
-        using var memory = new MemorySampler(options.ServerPid);
         var started = Stopwatch.GetTimestamp();
         var readers = subscriptions.Select(subscriber => subscriber.ReadAsync(cancellationToken)).ToArray();
 
@@ -157,7 +158,7 @@ internal static class Program
         var rates = subscriptions.Select(subscriber => subscriber.Received / Math.Max(subscriber.Seconds, 1e-6)).Order().ToArray();
         var bad = subscriptions.Sum(subscriber => subscriber.Duplicates + subscriber.OutOfOrder + Math.Abs(subscriber.Expected - subscriber.Received));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fanout subscriptions={subscriptions.Count} records_written={written} deliveries={subscriptions.Sum(s => s.Received)} wall_s={wall:F2} per_subscription_records_per_s_min={rates[0]:F0} median={rates[rates.Length / 2]:F0} max={rates[^1]:F0} total_deliveries_per_s={subscriptions.Sum(s => s.Received) / wall:F0} server_rss_mib_peak={memory.PeakMiB:F1} server_rss_mib_end={memory.CurrentMiB():F1} lost_duplicated_or_reordered={bad}"));
+            $"fanout subscriptions={subscriptions.Count} records_written={written} deliveries={subscriptions.Sum(s => s.Received)} wall_s={wall:F2} per_subscription_records_per_s_min={rates[0]:F0} median={rates[rates.Length / 2]:F0} max={rates[^1]:F0} total_deliveries_per_s={subscriptions.Sum(s => s.Received) / wall:F0} server_rss_mib_before={idleMiB:F1} server_rss_mib_peak={memory.PeakMiB:F1} server_rss_mib_end={memory.CurrentMiB():F1} lost_duplicated_or_reordered={bad}"));
         foreach (var subscriber in subscriptions)
         {
             subscriber.Dispose();

@@ -24,13 +24,14 @@ namespace Rivulet.Api.Consumers;
 internal sealed class ShardSubscription : IEventStreamBody
 {
     /// <summary>
-    /// Records per event at most. With the byte bound below it keeps an event under about a
-    /// megabyte as JSON, which is what each subscription holds while its reader is slow: a hundred
-    /// subscriptions stay within a hundred megabytes. (A single larger record still goes alone.)
+    /// Records per event at most. With the byte bound below it keeps an event near 150 KB as JSON,
+    /// which is what each subscription holds while its reader is slow; a hundred subscriptions at
+    /// full speed stay near 200 MiB resident (bench/fanout.sh). A single larger record still goes
+    /// alone. At AWS's 2 MiB/s per consumer and shard that is still only a few events a second.
     /// </summary>
-    private const int MaxRecordsPerEvent = 2_000;
+    private const int MaxRecordsPerEvent = 500;
 
-    private const long MaxBytesPerEvent = 512 * 1024;
+    private const long MaxBytesPerEvent = 128 * 1024;
 
     private const string ResourceNotFoundException = "ResourceNotFoundException";
     private const string ResourceInUseException = "ResourceInUseException";
