@@ -198,14 +198,18 @@ internal sealed class RequestHandler
 
         try
         {
-            await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+            // The body starts the response with its first message, and owns what it holds (the
+            // subscription's claim on its consumer and shard) from here on, whatever happens.
             await events.RunAsync(sink, http.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested || sink.Abandoned)
         {
         }
-        catch (IOException) when (http.RequestAborted.IsCancellationRequested)
+        catch (IOException)
         {
+            // The connection failed under the stream: nothing more can reach the reader.
+            http.Abort();
+            return;
         }
 
         if (sink.Abandoned && !http.RequestAborted.IsCancellationRequested)
@@ -225,6 +229,11 @@ internal sealed class RequestHandler
             FlushResult flushed;
             try
             {
+                if (!http.Response.HasStarted)
+                {
+                    await http.Response.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 flushed = await http.Response.BodyWriter.WriteAsync(message, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

@@ -102,7 +102,14 @@ internal sealed class ShardSubscription : IEventStreamBody
             }
 
             EventStreamMessage.End(buffer, frame);
-            await sink.SendAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await sink.SendAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+                // The reader went away before it could be told why the stream ends.
+            }
         }
     }
 
