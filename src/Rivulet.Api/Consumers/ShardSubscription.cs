@@ -73,9 +73,9 @@ internal sealed class ShardSubscription : IEventStreamBody
                 _ => null, // the lifetime is over or the server is stopping: the stream just ends, and the reader subscribes again
             };
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested || exception is IOException)
         {
-            return; // the reader is gone; everything goes with it
+            return; // the reader is gone (or its connection failed); everything goes with it
         }
         catch (KinesisException exception) when (!cancellationToken.IsCancellationRequested)
         {
