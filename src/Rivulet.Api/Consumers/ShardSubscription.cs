@@ -73,7 +73,7 @@ internal sealed class ShardSubscription : IEventStreamBody
                 _ => null, // the lifetime is over or the server is stopping: the stream just ends, and the reader subscribes again
             };
         }
-        catch (Exception exception) when (cancellationToken.IsCancellationRequested || exception is IOException)
+        catch (Exception exception) when (cancellationToken.IsCancellationRequested || exception is ReaderGoneException)
         {
             return; // the reader is gone (or its connection failed); everything goes with it
         }
@@ -262,7 +262,7 @@ internal sealed class ShardSubscription : IEventStreamBody
         }
 
         EventStreamMessage.End(buffer, frame);
-        return sink.SendAsync(buffer.WrittenMemory, cancellationToken).AsTask();
+        return SendAsync(sink, buffer, cancellationToken);
     }
 
     private async Task SendEventAsync(IEventSink sink, PooledBufferWriter buffer, SubscribeToShardEvent shardEvent, CancellationToken cancellationToken)
@@ -279,7 +279,20 @@ internal sealed class ShardSubscription : IEventStreamBody
         }
 
         EventStreamMessage.End(buffer, frame);
-        await sink.SendAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await SendAsync(sink, buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A connection that fails under a send is the reader gone, unlike an I/O error of the store.
+    private static async Task SendAsync(IEventSink sink, PooledBufferWriter buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.SendAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            throw new ReaderGoneException(exception);
+        }
     }
 
     private KinesisException ConsumerGone() =>
@@ -288,6 +301,8 @@ internal sealed class ShardSubscription : IEventStreamBody
     private long NowMs() => _setup.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private long TrimHorizonMs(long nowMs) => RetentionPeriod.TrimHorizonMs(_stream.RetentionPeriodHours, nowMs);
+
+    private sealed class ReaderGoneException(IOException inner) : Exception("The reader's connection failed.", inner);
 
     /// <summary>What a subscription starts from.</summary>
     internal sealed record Setup(
