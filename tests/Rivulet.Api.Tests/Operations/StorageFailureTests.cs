@@ -62,6 +62,37 @@ public sealed class StorageFailureTests
         Assert.Equal(500, status);
     }
 
+    [Fact]
+    public async Task A_subscription_whose_reads_fail_ends_with_an_InternalFailureException_event()
+    {
+        await CallAsync("CreateStream", new { StreamName = "s", ShardCount = 1 });
+        await CallAsync("RegisterStreamConsumer", new { StreamARN = "arn:aws:kinesis:us-east-1:000000000000:stream/s", ConsumerName = "c" });
+        var described = (await CallAsync("DescribeStreamConsumer", new { StreamARN = "arn:aws:kinesis:us-east-1:000000000000:stream/s", ConsumerName = "c" })).Body!;
+        _store.FailingShards.Add(0);
+        _store.FailReads = true;
+        var errors = new List<string>();
+        _service.OnUnexpectedError = (what, _) => errors.Add(what);
+
+        using var response = await _service.HandleAsync(new ApiRequest
+        {
+            Method = "POST",
+            Target = "Kinesis_20131202.SubscribeToShard",
+            ContentType = "application/x-amz-json-1.1",
+            Body = JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = described["ConsumerDescription"]!["ConsumerARN"]!.GetValue<string>(), ShardId = "shardId-000000000000", StartingPosition = new { Type = "TRIM_HORIZON" } }),
+            Authorization = ApiHarness.Authorization,
+            HasDateHeader = true,
+        }, default);
+        var sink = new CollectingSink();
+        await response.EventStream!.RunAsync(sink, default);
+
+        Assert.Equal(2, sink.Messages.Count);
+        Assert.Contains("initial-response", Encoding.UTF8.GetString(sink.Messages[0]), StringComparison.Ordinal);
+        var last = Encoding.UTF8.GetString(sink.Messages[1]);
+        Assert.Contains(":exception-type\u0007\u0000\u0018InternalFailureException", last, StringComparison.Ordinal);
+        Assert.Contains("{\"message\":\"Internal Service Failure\"}", last, StringComparison.Ordinal);
+        Assert.Single(errors);
+    }
+
     private async Task<(int Status, JsonObject? Body)> CallAsync(string operation, object body)
     {
         using var response = await _service.HandleAsync(new ApiRequest
@@ -83,6 +114,9 @@ public sealed class StorageFailureTests
 
         public HashSet<int> FailingShards { get; } = [];
 
+        /// <summary>Whether the failing shards' reads fail too, as a disk that answers EIO.</summary>
+        public bool FailReads { get; set; }
+
         public ValueTask<StreamStoreOutcome> CreateStreamAsync(StreamMetadata stream, CancellationToken cancellationToken) => _inner.CreateStreamAsync(stream, cancellationToken);
 
         public ValueTask<StreamMetadata?> GetStreamAsync(StreamKey key, CancellationToken cancellationToken) => _inner.GetStreamAsync(key, cancellationToken);
@@ -98,19 +132,31 @@ public sealed class StorageFailureTests
         public ValueTask<StreamStoreOutcome> DeleteStreamAsync(StreamKey key, long createdAtMs, CancellationToken cancellationToken) => _inner.DeleteStreamAsync(key, createdAtMs, cancellationToken);
 
         public IShardLog GetShardLog(StreamKey key, long streamCreatedAtMs, int shardIndex) =>
-            FailingShards.Contains(shardIndex) ? new FailingLog(_inner.GetShardLog(key, streamCreatedAtMs, shardIndex)) : _inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
+            FailingShards.Contains(shardIndex) ? new FailingLog(_inner.GetShardLog(key, streamCreatedAtMs, shardIndex), FailReads) : _inner.GetShardLog(key, streamCreatedAtMs, shardIndex);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private sealed class FailingLog(IShardLog inner) : IShardLog
+    private sealed class CollectingSink : IEventSink
+    {
+        public List<byte[]> Messages { get; } = [];
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            Messages.Add(message.ToArray());
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class FailingLog(IShardLog inner, bool failReads) : IShardLog
     {
         public ShardTail Tail => inner.Tail;
 
         public ValueTask<AppendResult> AppendAsync(ReadOnlyMemory<PendingRecord> records, CancellationToken cancellationToken) =>
             ValueTask.FromResult(AppendResult.Failed("No space left on device"));
 
-        public ValueTask<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken) => inner.ReadAsync(request, cancellationToken);
+        public ValueTask<ReadResult> ReadAsync(ReadRequest request, CancellationToken cancellationToken) =>
+            failReads ? throw new IOException("Input/output error") : inner.ReadAsync(request, cancellationToken);
 
         public ValueTask<long> FindPositionByTimeAsync(long timestampMs, CancellationToken cancellationToken) => inner.FindPositionByTimeAsync(timestampMs, cancellationToken);
 
