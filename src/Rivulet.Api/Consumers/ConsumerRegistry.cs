@@ -12,8 +12,11 @@ namespace Rivulet.Api.Consumers;
 /// </summary>
 internal sealed class ConsumerRegistry
 {
-    /// <summary>Consumers one stream may have registered at once (AWS: 20, or 50 on On-demand Advantage).</summary>
+    /// <summary>Consumers one stream may have registered at once (AWS: 20 on provisioned and On-demand Standard streams).</summary>
     public const int MaxConsumers = 20;
+
+    /// <summary>On-demand Advantage: an on-demand stream in an account with the minimum throughput billing commitment.</summary>
+    public const int MaxConsumersOnDemandAdvantage = 50;
 
     /// <summary>"You cannot have more than 5 consumers in a CREATING status at the same time."</summary>
     public const int MaxCreating = 5;

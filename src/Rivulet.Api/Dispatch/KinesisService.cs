@@ -87,7 +87,7 @@ public sealed class KinesisService
 
         // Enhanced fan-out.
         var consumers = new ConsumerRegistry(streams);
-        Register(KinesisOperation.RegisterStreamConsumer, new OperationHandler<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>(new RegisterStreamConsumer(consumers, options)));
+        Register(KinesisOperation.RegisterStreamConsumer, new OperationHandler<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>(new RegisterStreamConsumer(store, consumers, options)));
         Register(KinesisOperation.DeregisterStreamConsumer, new OperationHandler<DeregisterStreamConsumerInput>(new DeregisterStreamConsumer(consumers, subscriptions, options)));
         Register(KinesisOperation.DescribeStreamConsumer, new OperationHandler<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>(new DescribeStreamConsumer(consumers)));
         Register(KinesisOperation.ListStreamConsumers, new OperationHandler<ListStreamConsumersInput, ListStreamConsumersOutput>(new ListStreamConsumers(streams, options)));

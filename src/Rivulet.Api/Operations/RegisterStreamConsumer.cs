@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Rivulet.Api.Accounts;
 using Rivulet.Api.Consumers;
 using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
@@ -11,15 +12,18 @@ namespace Rivulet.Api.Operations;
 /// <summary>
 /// Registers a consumer on a stream. It starts CREATING, as AWS's always does, and is ACTIVE once
 /// the consumer delay has passed; its ARN carries its creation time, so registering the name again
-/// after deregistering gives a new ARN.
+/// after deregistering gives a new ARN. A stream takes 20 consumers, 50 when it is On-demand
+/// Advantage (on demand, in an account with the minimum throughput billing commitment).
 /// </summary>
 internal sealed class RegisterStreamConsumer : IOperation<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>
 {
+    private readonly IStreamStore _store;
     private readonly ConsumerRegistry _consumers;
     private readonly KinesisOptions _options;
 
-    public RegisterStreamConsumer(ConsumerRegistry consumers, KinesisOptions options)
+    public RegisterStreamConsumer(IStreamStore store, ConsumerRegistry consumers, KinesisOptions options)
     {
+        _store = store;
         _consumers = consumers;
         _options = options;
     }
@@ -36,6 +40,8 @@ internal sealed class RegisterStreamConsumer : IOperation<RegisterStreamConsumer
             TagRules.CheckCount(tags.Count, failure, "consumer");
         }
 
+        var account = await BillingCommitment.GetAsync(_store, context.For(key.Account), cancellationToken).ConfigureAwait(false);
+        var advantage = BillingCommitment.IsActive(account);
         var created = new ConsumerMetadata(name, context.NowMs, StreamStatus.Creating, context.NowMs + (long)_options.ConsumerDelay.TotalMilliseconds) { Tags = tags };
         var stream = await _consumers.UpdateAsync(context, key, (stream, consumers) =>
         {
@@ -49,9 +55,10 @@ internal sealed class RegisterStreamConsumer : IOperation<RegisterStreamConsumer
                 throw ApiErrors.ConsumerAlreadyExists(name, key.StreamName, key.AccountId);
             }
 
-            if (consumers.Length >= ConsumerRegistry.MaxConsumers)
+            var limit = advantage && stream.StreamMode == StreamModes.OnDemand ? ConsumerRegistry.MaxConsumersOnDemandAdvantage : ConsumerRegistry.MaxConsumers;
+            if (consumers.Length >= limit)
             {
-                throw ApiErrors.ConsumerLimitExceeded(key.StreamName, key.AccountId, ConsumerRegistry.MaxConsumers);
+                throw ApiErrors.ConsumerLimitExceeded(key.StreamName, key.AccountId, limit);
             }
 
             if (consumers.Count(consumer => consumer.Status == StreamStatus.Creating) >= ConsumerRegistry.MaxCreating)

@@ -86,6 +86,30 @@ public sealed class ConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_On_demand_Advantage_stream_takes_fifty_consumers_and_a_provisioned_one_in_the_same_account_twenty()
+    {
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32] });
+        await api.OkAsync("UpdateAccountSettings", new { MinimumThroughputBillingCommitment = new { Status = "ENABLED" } });
+        await api.OkAsync("CreateStream", new { StreamName = "s", StreamModeDetails = new { StreamMode = "ON_DEMAND" } });
+        await api.CreateStreamAsync("p");
+        for (var i = 0; i < 50; i++)
+        {
+            await RegisterAsync(api, $"c{i}");
+        }
+
+        var full = await api.ErrorAsync("RegisterStreamConsumer", new { StreamARN = StreamArn, ConsumerName = "c50" }, "LimitExceededException");
+        Assert.Contains("50", full.Message, StringComparison.Ordinal);
+
+        var provisioned = StreamArn.Replace("stream/s", "stream/p", StringComparison.Ordinal);
+        for (var i = 0; i < 20; i++)
+        {
+            await api.OkAsync("RegisterStreamConsumer", new { StreamARN = provisioned, ConsumerName = $"c{i}" });
+        }
+
+        await api.ErrorAsync("RegisterStreamConsumer", new { StreamARN = provisioned, ConsumerName = "c20" }, "LimitExceededException");
+    }
+
+    [Fact]
     public async Task Deregistering_goes_through_DELETING_and_frees_the_name_for_a_consumer_with_a_new_ARN()
     {
         var api = await WithStreamAsync(TimeSpan.FromSeconds(2));
