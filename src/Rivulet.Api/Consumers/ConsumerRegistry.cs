@@ -57,14 +57,14 @@ internal sealed class ConsumerRegistry
             throw ApiErrors.ConsumerArnConflict(consumerArn, "ConsumerName", consumerName);
         }
 
-        var reference = new ConsumerReference(key, name, seconds);
+        var reference = new ConsumerReference(key, name, seconds) { Grant = new ConsumerGrant(consumerArn, name, seconds) };
         return RegionName.IsValid(region) ? reference : throw reference.NotFound();
     }
 
     /// <summary>The consumer as it stands now, with its stream; ResourceNotFound when either is gone.</summary>
     public async ValueTask<(StreamMetadata Stream, ConsumerMetadata Consumer)> GetAsync(RequestContext context, ConsumerReference reference, CancellationToken cancellationToken)
     {
-        var stream = await _streams.FindAsync(context, reference.Stream, cancellationToken).ConfigureAwait(false);
+        var stream = await _streams.FindAsync(context, reference.Stream, cancellationToken, reference.Grant).ConfigureAwait(false);
         if (stream is null)
         {
             throw reference.CreatedAtSeconds is null ? ApiErrors.StreamNotFound(reference.Stream.StreamName, reference.Stream.AccountId) : reference.NotFound();
@@ -131,6 +131,9 @@ internal sealed class ConsumerRegistry
 /// <summary>A consumer as a request names it; the creation time is known only when it came by ARN.</summary>
 internal readonly record struct ConsumerReference(StreamKey Stream, string Name, long? CreatedAtSeconds)
 {
+    /// <summary>Set when the consumer was named by its ARN: its own policy may then let another account in.</summary>
+    public ConsumerGrant? Grant { get; init; }
+
     public KinesisException NotFound() =>
         CreatedAtSeconds is { } seconds
             ? ApiErrors.ConsumerNotFound(Name, seconds, Stream.StreamName, Stream.AccountId)

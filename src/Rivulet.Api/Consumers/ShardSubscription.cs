@@ -229,7 +229,8 @@ internal sealed class ShardSubscription : IEventStreamBody
     {
         var setup = _setup;
         var context = setup.Context with { Now = setup.Time.GetUtcNow() };
-        var stream = await setup.Streams.FindAsync(context, _stream.Key, cancellationToken).ConfigureAwait(false);
+        var grant = new ConsumerGrant(setup.ConsumerArn, setup.Consumer.ConsumerName, setup.Consumer.CreatedAtMs / 1000);
+        var stream = await setup.Streams.FindAsync(context, _stream.Key, cancellationToken, grant).ConfigureAwait(false);
         if (stream is null || stream.CreatedAtMs != _stream.CreatedAtMs)
         {
             throw ApiErrors.StreamNotFound(_stream.Key.StreamName, _stream.Key.AccountId);

@@ -58,9 +58,13 @@ internal sealed class StreamResolver
     /// AWS has no error for that; a stream that is there but cannot be served is AWS's own internal
     /// failure, so data and describe calls answer 500 while the name stays listed and taken.
     /// </exception>
-    public async ValueTask<StreamMetadata?> FindAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
+    /// <param name="consumer">
+    /// For a call that names a consumer by its ARN: another account may also be let in by that
+    /// consumer's own resource policy, which is how AWS shares a consumer across accounts.
+    /// </param>
+    public async ValueTask<StreamMetadata?> FindAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken, ConsumerGrant? consumer = null)
     {
-        var stream = await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
+        var stream = await FindEvenDamagedAsync(context, key, cancellationToken, consumer).ConfigureAwait(false);
         return stream?.Damage is null ? stream : throw ApiErrors.StorageFailure();
     }
 
@@ -85,10 +89,10 @@ internal sealed class StreamResolver
         }
     }
 
-    private async ValueTask<StreamMetadata?> FindEvenDamagedAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken)
+    private async ValueTask<StreamMetadata?> FindEvenDamagedAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken, ConsumerGrant? consumer = null)
     {
         var stream = await _store.GetStreamAsync(key, cancellationToken).ConfigureAwait(false);
-        RequireAccess(context, key, stream);
+        RequireAccess(context, key, stream, consumer);
         if (stream?.StatusSettlesAtMs is not { } settlesAt || settlesAt > context.NowMs)
         {
             return stream;
@@ -105,7 +109,7 @@ internal sealed class StreamResolver
         var outcome = await _store.UpdateStreamAsync(settled, stream.Version, cancellationToken).ConfigureAwait(false);
         if (outcome != StreamStoreOutcome.Done)
         {
-            return await FindEvenDamagedAsync(context, key, cancellationToken).ConfigureAwait(false);
+            return await FindEvenDamagedAsync(context, key, cancellationToken, consumer).ConfigureAwait(false);
         }
 
         settled = settled with { Version = stream.Version + 1 };
@@ -116,20 +120,31 @@ internal sealed class StreamResolver
     /// <summary>
     /// Another account's stream is reached only where its resource policy allows the caller's
     /// account the operation, as on AWS; otherwise AccessDenied, whether or not the stream exists,
-    /// so that a stranger learns nothing of it.
+    /// so that a stranger learns nothing of it. A call naming a consumer by ARN is also let in by
+    /// that consumer's policy, and is refused naming the consumer.
     /// </summary>
-    private static void RequireAccess(RequestContext context, StreamKey key, StreamMetadata? stream)
+    private static void RequireAccess(RequestContext context, StreamKey key, StreamMetadata? stream, ConsumerGrant? consumer)
     {
         if (key.AccountId == context.AccountId)
         {
             return;
         }
 
+        var action = "kinesis:" + context.Operation;
         var arn = StreamArn.Format(key);
-        if (stream is null || !ResourcePolicyEvaluation.Allows(stream.ResourcePolicy, context.AccountId, "kinesis:" + context.Operation, arn))
+        if (stream is not null && ResourcePolicyEvaluation.Allows(stream.ResourcePolicy, context.AccountId, action, arn))
         {
-            throw ApiErrors.NotAuthorized(context.AccountId, context.Operation, arn);
+            return;
         }
+
+        if (stream is not null && consumer is { } grant
+            && stream.Consumers.FirstOrDefault(c => c.ConsumerName == grant.ConsumerName && c.CreatedAtMs / 1000 == grant.CreatedAtSeconds) is { } named
+            && ResourcePolicyEvaluation.Allows(named.ResourcePolicy, context.AccountId, action, grant.ConsumerArn))
+        {
+            return;
+        }
+
+        throw ApiErrors.NotAuthorized(context.AccountId, context.Operation, consumer?.ConsumerArn ?? arn);
     }
 
     /// <summary>
@@ -166,3 +181,6 @@ internal sealed class StreamResolver
             : throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
     }
 }
+
+/// <summary>A consumer named by its ARN, whose resource policy may let another account reach it.</summary>
+internal sealed record ConsumerGrant(string ConsumerArn, string ConsumerName, long CreatedAtSeconds);

@@ -73,6 +73,30 @@ public sealed class CrossAccountTests
         Assert.Equal(put.Json!["SequenceNumber"]!.GetValue<string>(), records["Records"]![0]!["SequenceNumber"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_consumer_s_policy_lets_the_stranger_describe_it_and_subscribe_by_its_ARN_and_nothing_more()
+    {
+        await _api.CreateStreamAsync("shared");
+        var consumerArn = (await _api.OkAsync("RegisterStreamConsumer", new { StreamARN = Arn, ConsumerName = "partner" }))["Consumer"]!["ConsumerARN"]!.GetValue<string>();
+        var subscribe = new { ConsumerARN = consumerArn, ShardId = "shardId-000000000000", StartingPosition = new { Type = "LATEST" }, DryRun = true };
+        AssertDenied(await AsStrangerAsync("DescribeStreamConsumer", new { ConsumerARN = consumerArn }), "DescribeStreamConsumer", consumerArn);
+        AssertDenied(await AsStrangerAsync("SubscribeToShard", subscribe), "SubscribeToShard", consumerArn);
+
+        var policy = $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Principal":{"AWS":"{{Stranger}}"},"Action":["kinesis:DescribeStreamConsumer","kinesis:SubscribeToShard"],"Resource":"{{consumerArn}}"}]}
+            """;
+        await _api.OkAsync("PutResourcePolicy", new { ResourceARN = consumerArn, Policy = policy });
+
+        Assert.Equal("ACTIVE", (await AsStrangerAsync("DescribeStreamConsumer", new { ConsumerARN = consumerArn })).Json!["ConsumerDescription"]!["ConsumerStatus"]!.GetValue<string>());
+        Assert.Equal("DryRunOperationException", (await AsStrangerAsync("SubscribeToShard", subscribe)).Type);
+
+        // The consumer's policy covers the consumer, by its ARN, and not its stream.
+        AssertDenied(await AsStrangerAsync("DescribeStreamConsumer", new { StreamARN = Arn, ConsumerName = "partner" }), "DescribeStreamConsumer", Arn);
+        AssertDenied(await AsStrangerAsync("DescribeStreamSummary", new { StreamARN = Arn }), "DescribeStreamSummary", Arn);
+        AssertDenied(await AsStrangerAsync("DeregisterStreamConsumer", new { ConsumerARN = consumerArn }), "DeregisterStreamConsumer", consumerArn);
+    }
+
     [Theory]
     [InlineData("""{"Effect":"Allow","Principal":"*","Action":"kinesis:*"}""", true)]
     [InlineData("""{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"kinesis:describestreamsummary"}""", true)]
