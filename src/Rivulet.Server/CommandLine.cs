@@ -34,6 +34,7 @@ internal static class CommandLine
         new("--consumer-ms", "RIVULET_CONSUMER_MS", "<ms>", "time a consumer spends CREATING, and DELETING when deregistered (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { ConsumerDelay = x })),
         new("--subscription-ms", "RIVULET_SUBSCRIPTION_MS", "<ms>", "how long a SubscribeToShard subscription lasts (default 300000, as AWS)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionLifetime = TimeSpan.FromMilliseconds(x) })),
         new("--heartbeat-ms", "RIVULET_HEARTBEAT_MS", "<ms>", "an empty SubscribeToShard event after this long without records (default 5000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionHeartbeat = TimeSpan.FromMilliseconds(x) })),
+        new("--limits", "RIVULET_LIMITS", "off|aws", "off (default): no throughput limits; aws: AWS's per-shard write limits (a stream's rivulet:limits tag overrides)", (o, v, n) => Apply(o, Limits(v, n), (o, x) => o with { Limits = x })),
         new("--max-connections", "RIVULET_MAX_CONNECTIONS", "<n>", "connections served at once (default: the descriptor limit less 1088)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { MaxConnections = x })),
         new("--response-budget-mb", "RIVULET_RESPONSE_BUDGET_MB", "<n>", "memory all large answers in flight may hold (default 256)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ResponseBudgetBytes = x * 1024 * 1024 })),
         new("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS", "<ms>", "drop a client that reads nothing of an answer this long (default 30000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { WriteTimeout = TimeSpan.FromMilliseconds(x) })),
@@ -171,6 +172,13 @@ internal static class CommandLine
         "none" => (AuthMode.None, null),
         "verify" => (AuthMode.Verify, null),
         _ => (AuthMode.None, $"{name} needs none or verify"),
+    };
+
+    private static (LimitsMode, string?) Limits(string? value, string name) => value switch
+    {
+        "off" => (LimitsMode.Off, null),
+        "aws" => (LimitsMode.Aws, null),
+        _ => (LimitsMode.Off, $"{name} needs off or aws"),
     };
 
     private static (FsyncPolicy, string?) Fsync(string? value, string name) =>

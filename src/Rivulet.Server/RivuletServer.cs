@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 using Rivulet.Api;
 using Rivulet.Api.Dispatch;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Auth;
 using Rivulet.Storage;
 using Rivulet.Storage.Local;
@@ -110,7 +111,7 @@ public sealed class RivuletServer : IAsyncDisposable
             SubscriptionLifetime = options.SubscriptionLifetime,
             SubscriptionHeartbeat = options.SubscriptionHeartbeat,
             TokenKey = options.InMemory ? RandomNumberGenerator.GetBytes(32) : TokenKeyFile.LoadOrCreate(options.DataDir),
-        });
+        }, throughput: new ShardWriteLimits(options.Limits == LimitsMode.Aws));
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
 
         await WarmFailurePathsAsync(service).ConfigureAwait(false);

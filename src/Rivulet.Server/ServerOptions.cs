@@ -32,6 +32,9 @@ public sealed record ServerOptions
     /// <summary>Whether signatures are only checked for presence (AWS's shape) or verified against <see cref="CredentialsPath"/>.</summary>
     public AuthMode Auth { get; init; } = AuthMode.None;
 
+    /// <summary>Whether AWS's throughput limits apply to streams that do not choose for themselves.</summary>
+    public LimitsMode Limits { get; init; } = LimitsMode.Off;
+
     /// <summary>The credentials file <see cref="AuthMode.Verify"/> checks signatures against (<see cref="CredentialsFile"/>).</summary>
     public string? CredentialsPath { get; init; }
 
@@ -91,4 +94,14 @@ public enum AuthMode
 
     /// <summary>Signatures are verified against known credentials, with AWS's errors.</summary>
     Verify,
+}
+
+/// <summary>Which throughput limits apply.</summary>
+public enum LimitsMode
+{
+    /// <summary>None: local development is never throttled by surprise.</summary>
+    Off,
+
+    /// <summary>AWS's per-shard write limits (1,000 records and 1 MiB per second).</summary>
+    Aws,
 }

@@ -15,11 +15,11 @@ internal sealed class ApiHarness
     public static readonly AccountKey AccountKey = new(Account, Region);
     public const string Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-    public ApiHarness(KinesisOptions? options = null, Func<TimeProvider, IStreamStore>? store = null)
+    public ApiHarness(KinesisOptions? options = null, Func<TimeProvider, IStreamStore>? store = null, Rivulet.Api.Throughput.IThroughputGate? throughput = null)
     {
         Clock = new TestClock(DateTimeOffset.FromUnixTimeMilliseconds(1_763_700_000_000));
         Store = store?.Invoke(Clock) ?? new MemoryStreamStore(Clock);
-        Service = new KinesisService(Store, options ?? new KinesisOptions { TokenKey = new byte[32] }, Clock);
+        Service = new KinesisService(Store, options ?? new KinesisOptions { TokenKey = new byte[32] }, Clock, throughput);
     }
 
     public IStreamStore Store { get; }

@@ -32,12 +32,25 @@ public sealed class CommandLineTests
         Assert.Null(options.TlsPort);
     }
 
+    [Fact]
+    public void Limits_and_the_fan_out_settings_are_set_by_flags_or_variables()
+    {
+        var environment = new Dictionary<string, string> { ["RIVULET_LIMITS"] = "aws", ["RIVULET_HEARTBEAT_MS"] = "250" };
+        Assert.True(CommandLine.TryParse(["serve", "--consumer-ms", "1500", "--subscription-ms", "60000"], k => environment.GetValueOrDefault(k), out var options, out _));
+        Assert.Equal((LimitsMode.Aws, TimeSpan.FromMilliseconds(1500), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(250)), (options.Limits, options.ConsumerDelay, options.SubscriptionLifetime, options.SubscriptionHeartbeat));
+
+        Assert.True(CommandLine.TryParse(["serve"], NoEnvironment, out options, out _));
+        Assert.Equal((LimitsMode.Off, TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5)), (options.Limits, options.ConsumerDelay, options.SubscriptionLifetime, options.SubscriptionHeartbeat));
+    }
+
     [Theory]
     [InlineData("serve --auth verify", "--credentials")]
     [InlineData("serve --auth maybe", "--auth")]
     [InlineData("serve --tls-cert c.pem", "--tls-key")]
     [InlineData("serve --tls-key k.pem", "--tls-cert")]
     [InlineData("serve --tls-port 70000", "--tls-port")]
+    [InlineData("serve --limits some", "--limits")]
+    [InlineData("serve --heartbeat-ms 0", "--heartbeat-ms")]
     public void Options_that_need_one_another_are_refused_alone(string line, string named)
     {
         Assert.False(CommandLine.TryParse(line.Split(' '), NoEnvironment, out _, out var error));
@@ -66,6 +79,10 @@ public sealed class CommandLineTests
     [InlineData("--tls-port", "RIVULET_TLS_PORT")]
     [InlineData("--auth", "RIVULET_AUTH")]
     [InlineData("--credentials", "RIVULET_CREDENTIALS")]
+    [InlineData("--limits", "RIVULET_LIMITS")]
+    [InlineData("--consumer-ms", "RIVULET_CONSUMER_MS")]
+    [InlineData("--subscription-ms", "RIVULET_SUBSCRIPTION_MS")]
+    [InlineData("--heartbeat-ms", "RIVULET_HEARTBEAT_MS")]
     public void Help_names_each_flag_with_its_environment_variable(string flag, string variable)
     {
         var line = CommandLine.Usage.Split('\n').Single(l => l.TrimStart().StartsWith(flag + " ", StringComparison.Ordinal));
