@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Rivulet.Api;
+using Rivulet.Api.Dispatch;
+using Rivulet.Api.Throughput;
+
+namespace Rivulet.Benchmarks;
+
+/// <summary>
+/// What the write limits cost a 500-entry PutRecords of 100 B records, side by side: no gate at
+/// all, <c>--limits off</c>, and <c>--limits aws</c> with a clock a second further on at every
+/// request, so that every entry is admitted and the cost is the buckets', not refusals'.
+/// </summary>
+[MemoryDiagnoser]
+public class ThroughputGateBenchmarks
+{
+    private const int Entries = 500;
+
+    private KinesisService _none = null!;
+    private KinesisService _off = null!;
+    private KinesisService _on = null!;
+    private byte[] _body = null!;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _none = await ServiceAsync(null, TimeProvider.System);
+        _off = await ServiceAsync(new ShardWriteLimits(onByDefault: false), TimeProvider.System);
+        _on = await ServiceAsync(new ShardWriteLimits(onByDefault: true), new SteppingClock());
+        var random = new Random(42);
+        var records = Enumerable.Range(0, Entries).Select(i =>
+        {
+            var data = new byte[100];
+            random.NextBytes(data);
+            return new { Data = Convert.ToBase64String(data), PartitionKey = $"pk-{random.Next():x8}-{i}" };
+        });
+        _body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { StreamName = "bench", Records = records }));
+    }
+
+    [Benchmark(Baseline = true, Description = "no gate")]
+    public Task<int> NoGate() => PutAsync(_none);
+
+    [Benchmark(Description = "--limits off")]
+    public Task<int> LimitsOff() => PutAsync(_off);
+
+    [Benchmark(Description = "--limits aws, all admitted")]
+    public Task<int> LimitsOn() => PutAsync(_on);
+
+    private async Task<int> PutAsync(KinesisService service)
+    {
+        using var response = await service.HandleAsync(Request("PutRecords", _body), default);
+        return response.StatusCode;
+    }
+
+    private static async Task<KinesisService> ServiceAsync(IThroughputGate? gate, TimeProvider time)
+    {
+        var service = new KinesisService(new DiscardingStreamStore(), new KinesisOptions { TokenKey = new byte[32] }, time, gate);
+        using var created = await service.HandleAsync(Request("CreateStream", """{"StreamName":"bench","ShardCount":4}"""u8.ToArray()), default);
+        return service;
+    }
+
+    private static ApiRequest Request(string operation, byte[] body) => new()
+    {
+        Method = "POST",
+        Target = "Kinesis_20131202." + operation,
+        ContentType = "application/x-amz-json-1.1",
+        Body = body,
+        Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00",
+        HasDateHeader = true,
+    };
+
+    // Each reading is a second after the last, so the buckets are full again at every request.
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long _nowMs = 1_763_700_000_000;
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds(Interlocked.Add(ref _nowMs, 1000));
+    }
+}
