@@ -27,21 +27,14 @@ public class PutRecordsPathBenchmarks
     public async Task SetupAsync()
     {
         _service = new KinesisService(new DiscardingStreamStore(), new KinesisOptions { TokenKey = new byte[32] });
-        using var created = await _service.HandleAsync(Request("CreateStream", """{"StreamName":"bench","ShardCount":4}"""u8.ToArray()), default);
-        var random = new Random(42);
-        var records = Enumerable.Range(0, Entries).Select(i =>
-        {
-            var data = new byte[100];
-            random.NextBytes(data);
-            return new { Data = Convert.ToBase64String(data), PartitionKey = $"pk-{random.Next():x8}-{i}" };
-        });
-        _body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { StreamName = "bench", Records = records }));
+        using var created = await _service.HandleAsync(BenchRequests.Request("CreateStream", """{"StreamName":"bench","ShardCount":4}"""u8.ToArray()), default);
+        _body = BenchRequests.PutRecordsBody(Entries);
     }
 
     [Benchmark(Description = "whole request: parse, validate, hash, append, respond")]
     public async Task<int> WholeRequest()
     {
-        using var response = await _service.HandleAsync(Request("PutRecords", _body), default);
+        using var response = await _service.HandleAsync(BenchRequests.Request("PutRecords", _body), default);
         return response.StatusCode;
     }
 
@@ -77,14 +70,4 @@ public class PutRecordsPathBenchmarks
 
         return length;
     }
-
-    private static ApiRequest Request(string operation, byte[] body) => new()
-    {
-        Method = "POST",
-        Target = "Kinesis_20131202." + operation,
-        ContentType = "application/x-amz-json-1.1",
-        Body = body,
-        Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00",
-        HasDateHeader = true,
-    };
 }

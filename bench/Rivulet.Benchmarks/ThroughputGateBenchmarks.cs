@@ -28,14 +28,7 @@ public class ThroughputGateBenchmarks
         _none = await ServiceAsync(null, TimeProvider.System);
         _off = await ServiceAsync(new ShardWriteLimits(onByDefault: false), TimeProvider.System);
         _on = await ServiceAsync(new ShardWriteLimits(onByDefault: true), new SteppingClock());
-        var random = new Random(42);
-        var records = Enumerable.Range(0, Entries).Select(i =>
-        {
-            var data = new byte[100];
-            random.NextBytes(data);
-            return new { Data = Convert.ToBase64String(data), PartitionKey = $"pk-{random.Next():x8}-{i}" };
-        });
-        _body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { StreamName = "bench", Records = records }));
+        _body = BenchRequests.PutRecordsBody(Entries);
     }
 
     [Benchmark(Baseline = true, Description = "no gate")]
@@ -49,26 +42,16 @@ public class ThroughputGateBenchmarks
 
     private async Task<int> PutAsync(KinesisService service)
     {
-        using var response = await service.HandleAsync(Request("PutRecords", _body), default);
+        using var response = await service.HandleAsync(BenchRequests.Request("PutRecords", _body), default);
         return response.StatusCode;
     }
 
     private static async Task<KinesisService> ServiceAsync(IThroughputGate? gate, TimeProvider time)
     {
         var service = new KinesisService(new DiscardingStreamStore(), new KinesisOptions { TokenKey = new byte[32] }, time, gate);
-        using var created = await service.HandleAsync(Request("CreateStream", """{"StreamName":"bench","ShardCount":4}"""u8.ToArray()), default);
+        using var created = await service.HandleAsync(BenchRequests.Request("CreateStream", """{"StreamName":"bench","ShardCount":4}"""u8.ToArray()), default);
         return service;
     }
-
-    private static ApiRequest Request(string operation, byte[] body) => new()
-    {
-        Method = "POST",
-        Target = "Kinesis_20131202." + operation,
-        ContentType = "application/x-amz-json-1.1",
-        Body = body,
-        Authorization = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=00",
-        HasDateHeader = true,
-    };
 
     // Each reading is a second after the last, so the buckets are full again at every request.
     private sealed class SteppingClock : TimeProvider

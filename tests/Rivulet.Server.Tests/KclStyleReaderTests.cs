@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
@@ -24,7 +23,7 @@ public sealed class KclStyleReaderTests : IAsyncLifetime
 
     private RivuletServer? _server;
     private KinesisHttp? _http;
-    private HttpClient? _h2;
+    private KinesisHttp? _h2;
 
     public async ValueTask InitializeAsync()
     {
@@ -33,7 +32,7 @@ public sealed class KclStyleReaderTests : IAsyncLifetime
             TextWriter.Null,
             default);
         _http = new KinesisHttp(_server.Endpoint);
-        _h2 = new HttpClient { BaseAddress = _server.Endpoint };
+        _h2 = new KinesisHttp(_server.Endpoint, HttpVersion.Version20);
     }
 
     public async ValueTask DisposeAsync()
@@ -89,20 +88,8 @@ public sealed class KclStyleReaderTests : IAsyncLifetime
         await _http.OkAsync("DeleteStream", new { StreamName = name, EnforceConsumerDeletion = true });
     }
 
-    private async Task<HttpResponseMessage> SubscribeAsync(string consumerArn, string shardId, object startingPosition, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new StringContent(JsonSerializer.Serialize(new { ConsumerARN = consumerArn, ShardId = shardId, StartingPosition = startingPosition })),
-        };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.SubscribeToShard");
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-        return await _h2!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-    }
+    private Task<HttpResponseMessage> SubscribeAsync(string consumerArn, string shardId, object startingPosition, CancellationToken cancellationToken) =>
+        _h2!.OpenAsync("SubscribeToShard", JsonSerializer.Serialize(new { ConsumerARN = consumerArn, ShardId = shardId, StartingPosition = startingPosition }), cancellationToken);
 
     private sealed class Reader(KclStyleReaderTests owner, string consumerArn, CancellationToken cancellationToken)
     {

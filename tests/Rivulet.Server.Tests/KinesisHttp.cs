@@ -22,6 +22,16 @@ internal sealed class KinesisHttp : IDisposable
 
     public async Task<(HttpResponseMessage Response, string Body)> SendAsync(string? operation, string body, string contentType = "application/x-amz-json-1.1", bool signed = true)
     {
+        var response = await _client.SendAsync(Build(operation, body, contentType, signed));
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Sends and returns as soon as the headers are in, for an answer read as it streams (SubscribeToShard's events).</summary>
+    public Task<HttpResponseMessage> OpenAsync(string operation, string body, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(Build(operation, body, "application/x-amz-json-1.1", signed: true), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    private HttpRequestMessage Build(string? operation, string body, string contentType, bool signed)
+    {
         var request = new HttpRequestMessage(HttpMethod.Post, "/")
         {
             Version = _version,
@@ -40,8 +50,7 @@ internal sealed class KinesisHttp : IDisposable
             request.Headers.TryAddWithoutValidation("Authorization", Authorization);
         }
 
-        var response = await _client.SendAsync(request);
-        return (response, await response.Content.ReadAsStringAsync());
+        return request;
     }
 
     public async Task<JsonObject> OkAsync(string operation, object body)

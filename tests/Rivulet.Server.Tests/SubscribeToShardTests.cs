@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,7 +16,7 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
 
     private RivuletServer? _server;
     private KinesisHttp? _http;
-    private HttpClient? _h2;
+    private KinesisHttp? _h2;
 
     private KinesisHttp Http => _http!;
 
@@ -25,7 +24,7 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
     {
         _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, TlsPort = null, InMemory = true, SubscriptionHeartbeat = TimeSpan.FromMilliseconds(200) }, TextWriter.Null, default);
         _http = new KinesisHttp(_server.Endpoint);
-        _h2 = new HttpClient { BaseAddress = _server.Endpoint };
+        _h2 = new KinesisHttp(_server.Endpoint, HttpVersion.Version20);
     }
 
     public async ValueTask DisposeAsync()
@@ -219,17 +218,7 @@ public sealed class SubscribeToShardTests : IAsyncLifetime
 
     private async Task<Subscription> TrySubscribeAsync(string consumerArn, string shardId, object startingPosition)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new StringContent(JsonSerializer.Serialize(new { ConsumerARN = consumerArn, ShardId = shardId, StartingPosition = startingPosition })),
-        };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202.SubscribeToShard");
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251121/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target, Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-        var response = await _h2!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var response = await _h2!.OpenAsync("SubscribeToShard", JsonSerializer.Serialize(new { ConsumerARN = consumerArn, ShardId = shardId, StartingPosition = startingPosition }));
         Assert.Equal(new Version(2, 0), response.Version);
         return new Subscription(response, response.IsSuccessStatusCode ? await response.Content.ReadAsStreamAsync() : Stream.Null);
     }

@@ -77,7 +77,7 @@ internal sealed class ListChannels : IOperation<ListChannelsInput, ListChannelsO
                     continue;
                 }
 
-                if (wanted.StreamCreationTimestamp is not { } created || SameTime(created.ToUnixTimeMilliseconds(), stream.CreatedAtMs))
+                if (wanted.StreamCreationTimestamp is not { } created || CreationTimestamp.Names(created.ToUnixTimeMilliseconds(), stream.CreatedAtMs))
                 {
                     return true;
                 }
@@ -86,9 +86,4 @@ internal sealed class ListChannels : IOperation<ListChannelsInput, ListChannelsO
 
         return false;
     }
-
-    // boto3 sends timestamps as whole epoch seconds, so a creation time copied from a response
-    // (milliseconds) arrives truncated; a whole-second filter names the stream created in that second.
-    private static bool SameTime(long filterMs, long createdAtMs) =>
-        filterMs == createdAtMs || (filterMs % 1000 == 0 && filterMs == createdAtMs - (createdAtMs % 1000));
 }

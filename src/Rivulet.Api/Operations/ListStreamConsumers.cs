@@ -43,7 +43,7 @@ internal sealed class ListStreamConsumers : IOperation<ListStreamConsumersInput,
         }
 
         var stream = await _streams.GetAsync(context, null, input.StreamARN, cancellationToken).ConfigureAwait(false);
-        if (input.StreamCreationTimestamp is { } created && !SameTime(created.ToUnixTimeMilliseconds(), stream.CreatedAtMs))
+        if (input.StreamCreationTimestamp is { } created && !CreationTimestamp.Names(created.ToUnixTimeMilliseconds(), stream.CreatedAtMs))
         {
             throw ApiErrors.StreamCreationTimestampMismatch(key.StreamName, key.AccountId);
         }
@@ -66,8 +66,4 @@ internal sealed class ListStreamConsumers : IOperation<ListStreamConsumersInput,
 
         return output;
     }
-
-    // boto3 sends timestamps as whole epoch seconds, so a creation time copied from a response arrives truncated.
-    private static bool SameTime(long givenMs, long createdAtMs) =>
-        givenMs == createdAtMs || (givenMs % 1000 == 0 && givenMs == createdAtMs - (createdAtMs % 1000));
 }

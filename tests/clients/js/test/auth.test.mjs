@@ -33,7 +33,7 @@ import {
 
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-import { REQUEST_TIMEOUT_MS, deleteQuietly, endpoint, send, uniqueName, utf8 } from "./support.mjs";
+import { REQUEST_TIMEOUT_MS, deleteQuietly, endpoint, rejection, send, uniqueName, utf8 } from "./support.mjs";
 
 const AUTH_VERIFY = (process.env.RIVULET_AUTH_VERIFY ?? "").trim() === "1";
 const SKIP = AUTH_VERIFY
@@ -91,16 +91,6 @@ function loadProfiles() {
 }
 
 const arn = (profile, name, region = "us-east-1") => `arn:aws:kinesis:${region}:${profile.account}:stream/${name}`;
-
-/** Runs `action`, expecting it to throw; returns the error. */
-async function rejection(action) {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to be rejected");
-}
 
 /** A service error as the SDK types it: a KinesisServiceException named `name`, a client fault, HTTP 400. */
 function assertServiceError(error, name, message, context = "") {

@@ -29,6 +29,7 @@ import {
   partitionKeyHash,
   send,
   shardForHash,
+  rejection,
   streamArn,
   uniqueName,
   utf8,
@@ -36,16 +37,6 @@ import {
 
 const SEQUENCE_NUMBER = /^[1-9]\d{49,59}$/; // AWS's are 56 digits
 const TEST_TIMEOUT_MS = 60_000;
-
-/** Runs `action`, expecting it to throw; returns the error. */
-async function rejection(action) {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to be rejected");
-}
 
 describe("@aws-sdk/client-kinesis against Rivulet", { timeout: TEST_TIMEOUT_MS * 4 }, () => {
   const client = newClient();

@@ -17,18 +17,9 @@ import {
   waitUntilStreamExists,
 } from "@aws-sdk/client-kinesis";
 
-import { ACCOUNT, deleteQuietly, newClient, send, uniqueName, utf8 } from "./support.mjs";
+import { ACCOUNT, deleteQuietly, newClient, rejection, send, uniqueName, utf8 } from "./support.mjs";
 
 const MAX_HASH_KEY = (1n << 128n) - 1n;
-
-async function rejection(action) {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("resharding through @aws-sdk/client-kinesis", { timeout: 120_000 }, () => {
   const client = newClient();

@@ -36,6 +36,7 @@ import {
   expectedAlpn,
   http2Sessions,
   newClient,
+  rejection,
   send,
   streamArn,
   tlsOptions,
@@ -63,15 +64,6 @@ const AUTHORIZATION =
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const text = (bytes) => Buffer.from(bytes).toString("utf8");
-
-async function rejection(action) {
-  try {
-    await action();
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
-}
 
 /** Resolves `promise`, or fails with `what` after `ms`. */
 async function within(promise, ms, what) {

@@ -9,6 +9,7 @@
 // Over https the SDK trusts the server's certificate through NODE_EXTRA_CA_CERTS (read by node at
 // start; run-js.sh sets it from RIVULET_CA_FILE); raw connections trust RIVULET_CA_FILE alone
 // (tlsOptions()).
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import http2 from "node:http2";
 import { createHash, randomBytes } from "node:crypto";
@@ -131,3 +132,13 @@ export async function deleteQuietly(client, name) {
 }
 
 export const utf8 = (text) => new TextEncoder().encode(text);
+
+/** Runs `action`, expecting it to throw; returns the error. */
+export async function rejection(action) {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  assert.fail("expected the call to be rejected");
+}
