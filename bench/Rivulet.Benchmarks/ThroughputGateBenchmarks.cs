@@ -26,8 +26,8 @@ public class ThroughputGateBenchmarks
     public async Task SetupAsync()
     {
         _none = await ServiceAsync(null, TimeProvider.System);
-        _off = await ServiceAsync(new ShardWriteLimits(onByDefault: false), TimeProvider.System);
-        _on = await ServiceAsync(new ShardWriteLimits(onByDefault: true), new SteppingClock());
+        _off = await ServiceAsync(new AwsThroughputLimits(onByDefault: false), TimeProvider.System);
+        _on = await ServiceAsync(new AwsThroughputLimits(onByDefault: true), new SteppingClock());
         _body = BenchRequests.PutRecordsBody(Entries);
     }
 

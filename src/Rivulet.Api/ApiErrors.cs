@@ -146,6 +146,18 @@ internal static class ApiErrors
     public static KinesisException ThroughputExceeded(string shardId, string streamName, string accountId) =>
         new(ProvisionedThroughputExceeded, ThroughputExceededMessage(shardId, streamName, accountId));
 
+    /// <summary>A control-plane call over its rate per account.</summary>
+    public static KinesisException AccountRateExceeded(string accountId) =>
+        new(LimitExceeded, $"Rate exceeded for account {accountId}.");
+
+    /// <summary>A control-plane call over its rate per stream.</summary>
+    public static KinesisException StreamRateExceeded(string streamName, string accountId) =>
+        new(LimitExceeded, $"Rate exceeded for stream {streamName} under account {accountId}.");
+
+    /// <summary>A second SubscribeToShard of the same consumer and shard within a second.</summary>
+    public static KinesisException SubscribeRateExceeded(string consumerArn, string shardId) =>
+        new(LimitExceeded, $"Rate exceeded for consumer {consumerArn} and shard {shardId}.");
+
     public static string ThroughputExceededMessage(string shardId, string streamName, string accountId) =>
         $"Rate exceeded for shard {shardId} in stream {streamName} under account {accountId}.";
 

@@ -1,3 +1,4 @@
+using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
 namespace Rivulet.Api;
@@ -12,6 +13,9 @@ public sealed record RequestContext(string AccountId, string Region, DateTimeOff
 
     /// <summary>The operation called ("PutRecord"): the action another account's resource policy must allow.</summary>
     public string Operation { get; init; } = "";
+
+    /// <summary>The operation called, when it is one of the model's (always, for a request that reached an operation).</summary>
+    public KinesisOperation? OperationId { get; init; }
 
     public AccountKey Account => new(AccountId, Region);
 

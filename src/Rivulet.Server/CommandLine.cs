@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Rivulet.Api.Faults;
 using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
@@ -34,7 +35,9 @@ internal static class CommandLine
         new("--consumer-ms", "RIVULET_CONSUMER_MS", "<ms>", "time a consumer spends CREATING, and DELETING when deregistered (default 0)", (o, v, n) => Apply(o, Delay(v, n), (o, x) => o with { ConsumerDelay = x })),
         new("--subscription-ms", "RIVULET_SUBSCRIPTION_MS", "<ms>", "how long a SubscribeToShard subscription lasts (default 300000, as AWS)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionLifetime = TimeSpan.FromMilliseconds(x) })),
         new("--heartbeat-ms", "RIVULET_HEARTBEAT_MS", "<ms>", "an empty SubscribeToShard event after this long without records (default 5000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { SubscriptionHeartbeat = TimeSpan.FromMilliseconds(x) })),
-        new("--limits", "RIVULET_LIMITS", "off|aws", "off (default): no throughput limits; aws: AWS's per-shard write limits (a stream's rivulet:limits tag overrides)", (o, v, n) => Apply(o, Limits(v, n), (o, x) => o with { Limits = x })),
+        new("--limits", "RIVULET_LIMITS", "off|aws", "off (default): no throughput limits; aws: AWS's write, read and call-rate limits (a stream's rivulet:limits tag overrides)", (o, v, n) => Apply(o, Limits(v, n), (o, x) => o with { Limits = x })),
+        new("--fault", "RIVULET_FAULT", "<op>=<p>[:<error>],…", "fail an operation (or * for all) with probability p: InternalFailure (default, 500), ProvisionedThroughputExceededException (per entry in PutRecords) or LimitExceededException", (o, v, n) => Apply(o, Faults(v, n), (o, x) => o with { Faults = o.Faults with { Faults = x } })),
+        new("--latency", "RIVULET_LATENCY", "<op>=<ms>,…", "answer an operation (or * for all) this many milliseconds late", (o, v, n) => Apply(o, Latency(v, n), (o, x) => o with { Faults = o.Faults with { Latency = x } })),
         new("--max-connections", "RIVULET_MAX_CONNECTIONS", "<n>", "connections served at once (default: the descriptor limit less 1088)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { MaxConnections = x })),
         new("--response-budget-mb", "RIVULET_RESPONSE_BUDGET_MB", "<n>", "memory all large answers in flight may hold (default 256)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { ResponseBudgetBytes = x * 1024 * 1024 })),
         new("--write-timeout-ms", "RIVULET_WRITE_TIMEOUT_MS", "<ms>", "drop a client that reads nothing of an answer this long (default 30000)", (o, v, n) => Apply(o, Positive(v, n), (o, x) => o with { WriteTimeout = TimeSpan.FromMilliseconds(x) })),
@@ -180,6 +183,12 @@ internal static class CommandLine
         "aws" => (LimitsMode.Aws, null),
         _ => (LimitsMode.Off, $"{name} needs off or aws"),
     };
+
+    private static (Dictionary<string, Fault>, string?) Faults(string? value, string name) =>
+        FaultPlan.TryParseFaults(value, out var faults, out var error) ? (faults, null) : (faults, $"{name}: {error}");
+
+    private static (Dictionary<string, int>, string?) Latency(string? value, string name) =>
+        FaultPlan.TryParseLatency(value, out var latency, out var error) ? (latency, null) : (latency, $"{name}: {error}");
 
     private static (FsyncPolicy, string?) Fsync(string? value, string name) =>
         FsyncPolicy.TryParse(value, out var policy) ? (policy, null) : (FsyncPolicy.Always, $"{name} needs always, never or interval:<milliseconds>");

@@ -41,8 +41,11 @@ internal sealed class RequestHandler
     private readonly ResponseBudget _budget;
     private readonly TimeSpan _writeTimeout;
 
-    public RequestHandler(KinesisService service, ResponseBudget budget, TimeSpan writeTimeout)
+    private readonly AdminEndpoint? _admin;
+
+    public RequestHandler(KinesisService service, ResponseBudget budget, TimeSpan writeTimeout, AdminEndpoint? admin = null)
     {
+        _admin = admin;
         _service = service;
         _maxBodyBytes = service.Options.MaxRequestBodyBytes;
         _budget = budget;
@@ -53,6 +56,12 @@ internal sealed class RequestHandler
     {
         var request = http.Request;
         var response = http.Response;
+        if (_admin is not null && AdminEndpoint.Serves(request))
+        {
+            await _admin.HandleAsync(http).ConfigureAwait(false);
+            return;
+        }
+
         if (request.ContentLength > _maxBodyBytes)
         {
             await RejectTooLargeAsync(request, response).ConfigureAwait(false);

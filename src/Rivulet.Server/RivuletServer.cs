@@ -13,6 +13,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rivulet.Api;
 using Rivulet.Api.Dispatch;
+using Rivulet.Api.Faults;
 using Rivulet.Api.Streams;
 using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Auth;
@@ -98,6 +99,8 @@ public sealed class RivuletServer : IAsyncDisposable
             throw;
         }
 
+        var limits = new AwsThroughputLimits(options.Limits == LimitsMode.Aws);
+        var faults = new FaultInjection(limits, options.Faults);
         var service = new KinesisService(store, new KinesisOptions
         {
             SignatureVerifier = verifier,
@@ -111,7 +114,7 @@ public sealed class RivuletServer : IAsyncDisposable
             SubscriptionLifetime = options.SubscriptionLifetime,
             SubscriptionHeartbeat = options.SubscriptionHeartbeat,
             TokenKey = options.InMemory ? RandomNumberGenerator.GetBytes(32) : TokenKeyFile.LoadOrCreate(options.DataDir),
-        }, throughput: new ShardWriteLimits(options.Limits == LimitsMode.Aws));
+        }, throughput: faults);
         service.OnUnexpectedError = (what, exception) => log.WriteLine($"rivulet: {what}: {exception}");
 
         await WarmFailurePathsAsync(service).ConfigureAwait(false);
@@ -167,7 +170,7 @@ public sealed class RivuletServer : IAsyncDisposable
         var sweeping = new CancellationTokenSource();
         var sweeper = new RetentionSweeper(store, service.Options).RunAsync(options.RetentionSweepInterval, exception => log.WriteLine($"rivulet: retention sweep failed: {exception.Message}"), sweeping.Token);
         var budget = new ResponseBudget(options.ResponseBudgetBytes);
-        var handler = new RequestHandler(service, budget, options.WriteTimeout);
+        var handler = new RequestHandler(service, budget, options.WriteTimeout, new AdminEndpoint(faults, limits, verifier));
         app.Run(handler.HandleAsync);
         try
         {

@@ -1,3 +1,4 @@
+using Rivulet.Api.Faults;
 using Rivulet.Storage.Local;
 
 namespace Rivulet.Server;
@@ -34,6 +35,9 @@ public sealed record ServerOptions
 
     /// <summary>Whether AWS's throughput limits apply to streams that do not choose for themselves.</summary>
     public LimitsMode Limits { get; init; } = LimitsMode.Off;
+
+    /// <summary>Faults and latency injected into calls from the start (<c>--fault</c>, <c>--latency</c>); the admin endpoint changes them at run time.</summary>
+    public FaultPlan Faults { get; init; } = FaultPlan.None;
 
     /// <summary>The credentials file <see cref="AuthMode.Verify"/> checks signatures against (<see cref="CredentialsFile"/>).</summary>
     public string? CredentialsPath { get; init; }
@@ -102,6 +106,6 @@ public enum LimitsMode
     /// <summary>None: local development is never throttled by surprise.</summary>
     Off,
 
-    /// <summary>AWS's per-shard write limits (1,000 records and 1 MiB per second).</summary>
+    /// <summary>AWS's limits: per-shard writes and reads, GetShardIterator, SubscribeToShard and the control plane's rates.</summary>
     Aws,
 }

@@ -31,6 +31,8 @@ internal static class OperationsEmitter
         writer.Line("public static bool HasOutput(KinesisOperation operation) => OutputShapeName(operation) is not null;");
         writer.Blank();
         EmitIsEventStream(writer, model);
+        writer.Blank();
+        EmitDeclaresError(writer, model);
         writer.Close();
         return writer.ToString();
     }
@@ -92,5 +94,20 @@ internal static class OperationsEmitter
         writer.Line(streaming.Count == 0
             ? "public static bool IsEventStream(KinesisOperation operation) => false;"
             : $"public static bool IsEventStream(KinesisOperation operation) => operation is {string.Join(" or ", streaming)};");
+    }
+
+    private static void EmitDeclaresError(CodeWriter writer, ServiceModel model)
+    {
+        writer.Line("// The errors the model lists for the operation (beyond those every operation may answer).");
+        writer.Line("public static bool DeclaresError(KinesisOperation operation, string errorShape) => operation switch");
+        writer.Open();
+        foreach (var operation in model.Operations)
+        {
+            var errors = operation.Errors.Count == 0 ? "false" : string.Join(" or ", operation.Errors.Select(ModelGenerator.Literal));
+            writer.Line(operation.Errors.Count == 0 ? $"KinesisOperation.{operation.Name} => false," : $"KinesisOperation.{operation.Name} => errorShape is {errors},");
+        }
+
+        writer.Line("_ => false,");
+        writer.Close(";");
     }
 }

@@ -21,7 +21,16 @@ internal sealed record ServiceModel(string Uid, string TargetPrefix, IReadOnlyLi
         {
             var input = ShapeReference(operation.Value, "input")
                 ?? throw new InvalidDataException($"Operation {operation.Name} has no input shape.");
-            operations.Add(new Operation(operation.Name, input, ShapeReference(operation.Value, "output")));
+            var errors = new List<string>();
+            if (operation.Value.TryGetProperty("errors", out var errorsJson))
+            {
+                foreach (var error in errorsJson.EnumerateArray())
+                {
+                    errors.Add(error.GetProperty("shape").GetString()!);
+                }
+            }
+
+            operations.Add(new Operation(operation.Name, input, ShapeReference(operation.Value, "output"), errors));
         }
 
         var shapes = new Dictionary<string, Shape>(StringComparer.Ordinal);
@@ -88,7 +97,7 @@ internal sealed record ServiceModel(string Uid, string TargetPrefix, IReadOnlyLi
     }
 }
 
-internal sealed record Operation(string Name, string Input, string? Output);
+internal sealed record Operation(string Name, string Input, string? Output, IReadOnlyList<string> Errors);
 
 internal sealed record Member(string Name, string Target);
 

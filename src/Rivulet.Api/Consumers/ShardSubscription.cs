@@ -1,6 +1,7 @@
 using Rivulet.Api.Dispatch;
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.AwsCbor;
 using Rivulet.Protocol.AwsJson;
 using Rivulet.Protocol.Buffers;
@@ -134,6 +135,12 @@ internal sealed class ShardSubscription : IEventStreamBody
                 }
 
                 var last = read.Records[^1];
+                var bytes = 0L;
+                foreach (var stored in read.Records)
+                {
+                    bytes += stored.Data.Length + stored.PartitionKey.Length;
+                }
+
                 continuation = records[^1].SequenceNumber;
                 continuationPosition = position;
                 var caughtUp = position >= read.Tail.NextPosition;
@@ -143,6 +150,14 @@ internal sealed class ShardSubscription : IEventStreamBody
                     ContinuationSequenceNumber = continuation,
                     MillisBehindLatest = caughtUp ? 0 : Math.Max(0, nowMs - last.ArrivalMs),
                 }, cancellationToken).ConfigureAwait(false);
+
+                // Over the consumer's 2 MiB a second, the next push waits; nothing is refused or skipped.
+                var pause = setup.Throughput.Pace(_stream, _shard, setup.ConsumerArn, bytes, NowMs());
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, setup.Time, cancellationToken).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -311,6 +326,7 @@ internal sealed class ShardSubscription : IEventStreamBody
         StreamResolver Streams,
         KinesisOptions Options,
         TimeProvider Time,
+        IThroughputGate Throughput,
         WireContentType Codec,
         RequestContext Context,
         StreamMetadata Stream,

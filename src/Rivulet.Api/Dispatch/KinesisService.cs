@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Rivulet.Api.Channels;
 using Rivulet.Api.Consumers;
+using Rivulet.Api.Faults;
 using Rivulet.Api.Operations;
 using Rivulet.Api.Resources;
 using Rivulet.Api.Streams;
@@ -31,7 +32,13 @@ public sealed class KinesisService
     private readonly KinesisOptions _options;
     private readonly TimeProvider _time;
     private readonly OperationHandler?[] _handlers;
+    private readonly IThroughputGate _throughput;
+    private readonly FaultInjection? _faults;
 
+    /// <param name="throughput">
+    /// The throughput limits (none when null). A <see cref="FaultInjection"/> also injects its faults
+    /// and latency into every call.
+    /// </param>
     public KinesisService(IStreamStore store, KinesisOptions options, TimeProvider? time = null, IThroughputGate? throughput = null)
     {
         _options = options;
@@ -39,6 +46,8 @@ public sealed class KinesisService
         var streams = new StreamResolver(store);
         var channels = new ChannelRegistry(store);
         var gate = throughput ?? UnlimitedThroughput.Instance;
+        _throughput = gate;
+        _faults = throughput as FaultInjection;
         var subscriptions = new Subscriptions();
         Subscriptions = subscriptions;
         _handlers = new OperationHandler?[Enum.GetValues<KinesisOperation>().Length];
@@ -47,14 +56,14 @@ public sealed class KinesisService
         Register(KinesisOperation.DescribeStream, new OperationHandler<DescribeStreamInput, DescribeStreamOutput>(new DescribeStream(streams)));
         Register(KinesisOperation.DescribeStreamSummary, new OperationHandler<DescribeStreamSummaryInput, DescribeStreamSummaryOutput>(new DescribeStreamSummary(store, streams, channels)));
         Register(KinesisOperation.ListStreams, new OperationHandler<ListStreamsInput, ListStreamsOutput>(new ListStreams(store, streams, options)));
-        Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options)));
+        Register(KinesisOperation.ListShards, new OperationHandler<ListShardsInput, ListShardsOutput>(new ListShards(streams, options, gate)));
         Register(KinesisOperation.IncreaseStreamRetentionPeriod, new OperationHandler<IncreaseStreamRetentionPeriodInput>(new IncreaseStreamRetentionPeriod(streams)));
         Register(KinesisOperation.DecreaseStreamRetentionPeriod, new OperationHandler<DecreaseStreamRetentionPeriodInput>(new DecreaseStreamRetentionPeriod(streams)));
         Register(KinesisOperation.ListTagsForStream, new OperationHandler<ListTagsForStreamInput, ListTagsForStreamOutput>(new ListTagsForStream(streams)));
         Register(KinesisOperation.PutRecord, new OperationHandler<PutRecordInput, PutRecordOutput>(new PutRecord(store, streams, gate)));
         Register(KinesisOperation.PutRecords, new OperationHandler<PutRecordsInput, PutRecordsOutput>(new PutRecords(store, streams, gate)));
-        Register(KinesisOperation.GetShardIterator, new OperationHandler<GetShardIteratorInput, GetShardIteratorOutput>(new GetShardIterator(store, streams, options)));
-        Register(KinesisOperation.GetRecords, new OperationHandler<GetRecordsInput, GetRecordsOutput>(new GetRecords(store, streams, options)));
+        Register(KinesisOperation.GetShardIterator, new OperationHandler<GetShardIteratorInput, GetShardIteratorOutput>(new GetShardIterator(store, streams, options, gate)));
+        Register(KinesisOperation.GetRecords, new OperationHandler<GetRecordsInput, GetRecordsOutput>(new GetRecords(store, streams, options, gate)));
 
         // Resharding
         Register(KinesisOperation.SplitShard, new OperationHandler<SplitShardInput>(new SplitShard(store, streams, options)));
@@ -88,10 +97,10 @@ public sealed class KinesisService
         // Enhanced fan-out.
         var consumers = new ConsumerRegistry(streams);
         Register(KinesisOperation.RegisterStreamConsumer, new OperationHandler<RegisterStreamConsumerInput, RegisterStreamConsumerOutput>(new RegisterStreamConsumer(store, consumers, options)));
-        Register(KinesisOperation.DeregisterStreamConsumer, new OperationHandler<DeregisterStreamConsumerInput>(new DeregisterStreamConsumer(consumers, subscriptions, options)));
-        Register(KinesisOperation.DescribeStreamConsumer, new OperationHandler<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>(new DescribeStreamConsumer(consumers)));
-        Register(KinesisOperation.ListStreamConsumers, new OperationHandler<ListStreamConsumersInput, ListStreamConsumersOutput>(new ListStreamConsumers(streams, options)));
-        Register(KinesisOperation.SubscribeToShard, new EventStreamOperationHandler<SubscribeToShardInput>(new SubscribeToShard(store, streams, consumers, subscriptions, options, _time, (what, exception) => OnUnexpectedError?.Invoke(what, exception))));
+        Register(KinesisOperation.DeregisterStreamConsumer, new OperationHandler<DeregisterStreamConsumerInput>(new DeregisterStreamConsumer(consumers, subscriptions, options, gate)));
+        Register(KinesisOperation.DescribeStreamConsumer, new OperationHandler<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>(new DescribeStreamConsumer(consumers, gate)));
+        Register(KinesisOperation.ListStreamConsumers, new OperationHandler<ListStreamConsumersInput, ListStreamConsumersOutput>(new ListStreamConsumers(streams, options, gate)));
+        Register(KinesisOperation.SubscribeToShard, new EventStreamOperationHandler<SubscribeToShardInput>(new SubscribeToShard(store, streams, consumers, subscriptions, options, _time, gate, (what, exception) => OnUnexpectedError?.Invoke(what, exception))));
 
         // Channels
         Register(KinesisOperation.CreateChannel, new OperationHandler<CreateChannelInput, CreateChannelOutput>(new CreateChannel(streams, channels, options)));
@@ -205,7 +214,7 @@ public sealed class KinesisService
             return Error(codec, requestId, 400, "UnknownOperationException", $"Rivulet does not implement {operationName} yet.");
         }
 
-        var context = new RequestContext(auth.Credential?.AccountId ?? AccountOf(auth.AccessKeyId), auth.Region ?? _options.Region, _time.GetUtcNow()) { Operation = operationName! };
+        var context = new RequestContext(auth.Credential?.AccountId ?? AccountOf(auth.AccessKeyId), auth.Region ?? _options.Region, _time.GetUtcNow()) { Operation = operationName!, OperationId = operation };
         return await ExecuteAsync(requestId, handler, context, input!, operationName!, codec, cancellationToken).ConfigureAwait(false);
     }
 
@@ -219,6 +228,17 @@ public sealed class KinesisService
             if (errors.HasErrors)
             {
                 throw ApiErrors.ValidationFailed(errors);
+            }
+
+            if (await InjectAsync(context, cancellationToken).ConfigureAwait(false))
+            {
+                body.Dispose();
+                return Error(codec, requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
+            }
+
+            if (!_throughput.TryCall(context, context.OperationId!.Value, null))
+            {
+                throw ApiErrors.AccountRateExceeded(context.AccountId);
             }
 
             if (await handler.OpenEventStreamAsync(context, input, codec, cancellationToken).ConfigureAwait(false) is { } events)
@@ -248,6 +268,30 @@ public sealed class KinesisService
             OnUnexpectedError?.Invoke($"{operationName} failed (request {requestId})", exception);
             return Error(codec, requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
         }
+    }
+
+    /// <summary>
+    /// Waits the injected latency, then rolls for an injected fault: true for an InternalFailure,
+    /// a LimitExceeded thrown; ProvisionedThroughputExceeded is the gate's to inject, per shard.
+    /// </summary>
+    private async ValueTask<bool> InjectAsync(RequestContext context, CancellationToken cancellationToken)
+    {
+        if (_faults is not { } faults || context.OperationId is not { } operation)
+        {
+            return false;
+        }
+
+        if (faults.Plan.LatencyFor(operation) is > 0 and var milliseconds)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return faults.Roll(operation, throughputErrors: false) switch
+        {
+            FaultPlan.InternalFailure => true,
+            FaultPlan.LimitExceeded => throw ApiErrors.AccountRateExceeded(context.AccountId),
+            _ => false,
+        };
     }
 
     private AuthenticationCheck Authenticate(ApiRequest request) =>

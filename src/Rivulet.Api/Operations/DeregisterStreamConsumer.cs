@@ -1,5 +1,6 @@
 using Rivulet.Api.Consumers;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Operations;
@@ -13,9 +14,11 @@ internal sealed class DeregisterStreamConsumer : IOperation<DeregisterStreamCons
     private readonly ConsumerRegistry _consumers;
     private readonly Subscriptions _subscriptions;
     private readonly KinesisOptions _options;
+    private readonly IThroughputGate _throughput;
 
-    public DeregisterStreamConsumer(ConsumerRegistry consumers, Subscriptions subscriptions, KinesisOptions options)
+    public DeregisterStreamConsumer(ConsumerRegistry consumers, Subscriptions subscriptions, KinesisOptions options, IThroughputGate throughput)
     {
+        _throughput = throughput;
         _consumers = consumers;
         _subscriptions = subscriptions;
         _options = options;
@@ -25,6 +28,11 @@ internal sealed class DeregisterStreamConsumer : IOperation<DeregisterStreamCons
     {
         var reference = ConsumerRegistry.Identify(context, input.ConsumerARN, input.StreamARN, input.ConsumerName);
         var (stream, consumer) = await _consumers.GetAsync(context, reference, cancellationToken).ConfigureAwait(false);
+        if (!_throughput.TryCall(context, KinesisOperation.DeregisterStreamConsumer, stream))
+        {
+            throw ApiErrors.StreamRateExceeded(stream.Key.StreamName, stream.Key.AccountId);
+        }
+
         var delay = (long)_options.ConsumerDelay.TotalMilliseconds;
         await _consumers.UpdateAsync(context, stream.Key, (_, consumers) =>
         {

@@ -1,4 +1,5 @@
 using Rivulet.Api.Consumers;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Operations;
@@ -7,13 +8,23 @@ namespace Rivulet.Api.Operations;
 internal sealed class DescribeStreamConsumer : IOperation<DescribeStreamConsumerInput, DescribeStreamConsumerOutput>
 {
     private readonly ConsumerRegistry _consumers;
+    private readonly IThroughputGate _throughput;
 
-    public DescribeStreamConsumer(ConsumerRegistry consumers) => _consumers = consumers;
+    public DescribeStreamConsumer(ConsumerRegistry consumers, IThroughputGate throughput)
+    {
+        _consumers = consumers;
+        _throughput = throughput;
+    }
 
     public async ValueTask<DescribeStreamConsumerOutput> ExecuteAsync(RequestContext context, DescribeStreamConsumerInput input, CancellationToken cancellationToken)
     {
         var reference = ConsumerRegistry.Identify(context, input.ConsumerARN, input.StreamARN, input.ConsumerName);
         var (stream, consumer) = await _consumers.GetAsync(context, reference, cancellationToken).ConfigureAwait(false);
+        if (!_throughput.TryCall(context, KinesisOperation.DescribeStreamConsumer, stream))
+        {
+            throw ApiErrors.StreamRateExceeded(stream.Key.StreamName, stream.Key.AccountId);
+        }
+
         return new DescribeStreamConsumerOutput { ConsumerDescription = ConsumerView.Describe(stream.Key, consumer) };
     }
 }

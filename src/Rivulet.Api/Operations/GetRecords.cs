@@ -1,5 +1,6 @@
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
@@ -15,12 +16,14 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
     private readonly KinesisOptions _options;
+    private readonly IThroughputGate _throughput;
 
-    public GetRecords(IStreamStore store, StreamResolver streams, KinesisOptions options)
+    public GetRecords(IStreamStore store, StreamResolver streams, KinesisOptions options, IThroughputGate throughput)
     {
         _store = store;
         _streams = streams;
         _options = options;
+        _throughput = throughput;
     }
 
     public async ValueTask<GetRecordsOutput> ExecuteAsync(RequestContext context, GetRecordsInput input, CancellationToken cancellationToken)
@@ -48,6 +51,11 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
             throw ApiErrors.DryRunSucceeded();
         }
 
+        if (!_throughput.TryRead(context, stream, shard))
+        {
+            throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), key.StreamName, key.AccountId);
+        }
+
         var log = _store.GetShardLog(key, stream.CreatedAtMs, shard.Index);
         var trimHorizon = RetentionPeriod.TrimHorizonMs(stream.RetentionPeriodHours, context.NowMs);
         var from = iterator.ByTimestamp
@@ -62,10 +70,14 @@ internal sealed class GetRecords : IOperation<GetRecordsInput, GetRecordsOutput>
         }
 
         var records = new List<Record>(read.Records.Count);
+        var bytes = 0L;
         foreach (var stored in read.Records)
         {
             records.Add(ShardView.ToRecord(stream, shard, stored));
+            bytes += stored.Data.Length + stored.PartitionKey.Length;
         }
+
+        _throughput.ChargeRead(context, stream, shard, bytes);
 
         var caughtUp = read.NextPosition >= read.Tail.NextPosition;
         var output = new GetRecordsOutput

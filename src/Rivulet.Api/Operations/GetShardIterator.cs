@@ -1,5 +1,6 @@
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
@@ -10,12 +11,14 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
     private readonly IStreamStore _store;
     private readonly StreamResolver _streams;
     private readonly KinesisOptions _options;
+    private readonly IThroughputGate _throughput;
 
-    public GetShardIterator(IStreamStore store, StreamResolver streams, KinesisOptions options)
+    public GetShardIterator(IStreamStore store, StreamResolver streams, KinesisOptions options, IThroughputGate throughput)
     {
         _store = store;
         _streams = streams;
         _options = options;
+        _throughput = throughput;
     }
 
     public async ValueTask<GetShardIteratorOutput> ExecuteAsync(RequestContext context, GetShardIteratorInput input, CancellationToken cancellationToken)
@@ -39,6 +42,11 @@ internal sealed class GetShardIterator : IOperation<GetShardIteratorInput, GetSh
         if (input.DryRun == true)
         {
             throw ApiErrors.DryRunSucceeded();
+        }
+
+        if (!_throughput.TryGetIterator(context, stream, shard))
+        {
+            throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), name, account);
         }
 
         var iterator = new ShardIterator(account, stream.Key.Region, name, stream.CreatedAtMs, shard.Index, start.ByTimestamp, start.Value, context.NowMs);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
 
@@ -13,11 +14,13 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
 
     private readonly StreamResolver _streams;
     private readonly KinesisOptions _options;
+    private readonly IThroughputGate _throughput;
 
-    public ListShards(StreamResolver streams, KinesisOptions options)
+    public ListShards(StreamResolver streams, KinesisOptions options, IThroughputGate throughput)
     {
         _streams = streams;
         _options = options;
+        _throughput = throughput;
     }
 
     public async ValueTask<ListShardsOutput> ExecuteAsync(RequestContext context, ListShardsInput input, CancellationToken cancellationToken)
@@ -65,6 +68,11 @@ internal sealed class ListShards : IOperation<ListShardsInput, ListShardsOutput>
             {
                 after = ShardIds.TryParse(input.ExclusiveStartShardId, out var index) ? index : int.MaxValue;
             }
+        }
+
+        if (!_throughput.TryCall(context, KinesisOperation.ListShards, stream))
+        {
+            throw ApiErrors.StreamRateExceeded(stream.Key.StreamName, stream.Key.AccountId);
         }
 
         var include = Filter(context, stream, input.ShardFilter);

@@ -1,6 +1,7 @@
 using Rivulet.Api.Consumers;
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Operations;
@@ -17,11 +18,13 @@ internal sealed class ListStreamConsumers : IOperation<ListStreamConsumersInput,
 
     private readonly StreamResolver _streams;
     private readonly KinesisOptions _options;
+    private readonly IThroughputGate _throughput;
 
-    public ListStreamConsumers(StreamResolver streams, KinesisOptions options)
+    public ListStreamConsumers(StreamResolver streams, KinesisOptions options, IThroughputGate throughput)
     {
         _streams = streams;
         _options = options;
+        _throughput = throughput;
     }
 
     public async ValueTask<ListStreamConsumersOutput> ExecuteAsync(RequestContext context, ListStreamConsumersInput input, CancellationToken cancellationToken)
@@ -43,6 +46,10 @@ internal sealed class ListStreamConsumers : IOperation<ListStreamConsumersInput,
         }
 
         var stream = await _streams.GetAsync(context, null, input.StreamARN, cancellationToken).ConfigureAwait(false);
+        if (!_throughput.TryCall(context, KinesisOperation.ListStreamConsumers, stream))
+        {
+            throw ApiErrors.StreamRateExceeded(stream.Key.StreamName, stream.Key.AccountId);
+        }
         if (input.StreamCreationTimestamp is { } created && !CreationTimestamp.Names(created.ToUnixTimeMilliseconds(), stream.CreatedAtMs))
         {
             throw ApiErrors.StreamCreationTimestampMismatch(key.StreamName, key.AccountId);

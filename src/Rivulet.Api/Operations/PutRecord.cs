@@ -58,7 +58,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.DryRunSucceeded();
         }
 
-        if (!_throughput.TryAdmit(stream, shard, size, context.NowMs))
+        if (!_throughput.TryAdmit(context, stream, shard, size))
         {
             throw ApiErrors.ThroughputExceeded(ShardIds.Format(shard.Index), stream.Key.StreamName, stream.Key.AccountId);
         }

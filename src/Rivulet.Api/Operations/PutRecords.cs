@@ -101,7 +101,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
             for (var i = 0; i < count; i++)
             {
                 var shard = stream.Shards[shardOf[i]];
-                if (!_throughput.TryAdmit(stream, shard, sizes[i], context.NowMs))
+                if (!_throughput.TryAdmit(context, stream, shard, sizes[i]))
                 {
                     results[i] = new PutRecordsResultEntry
                     {

@@ -2,6 +2,7 @@ using Rivulet.Api.Consumers;
 using Rivulet.Api.Dispatch;
 using Rivulet.Api.Records;
 using Rivulet.Api.Streams;
+using Rivulet.Api.Throughput;
 using Rivulet.Protocol.Dispatch;
 using Rivulet.Protocol.Model;
 using Rivulet.Storage;
@@ -23,9 +24,11 @@ internal sealed class SubscribeToShard : IEventStreamOperation<SubscribeToShardI
     private readonly KinesisOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string, Exception> _onUnexpectedError;
+    private readonly IThroughputGate _throughput;
 
-    public SubscribeToShard(IStreamStore store, StreamResolver streams, ConsumerRegistry consumers, Subscriptions subscriptions, KinesisOptions options, TimeProvider time, Action<string, Exception> onUnexpectedError)
+    public SubscribeToShard(IStreamStore store, StreamResolver streams, ConsumerRegistry consumers, Subscriptions subscriptions, KinesisOptions options, TimeProvider time, IThroughputGate throughput, Action<string, Exception> onUnexpectedError)
     {
+        _throughput = throughput;
         _store = store;
         _streams = streams;
         _consumers = consumers;
@@ -65,7 +68,12 @@ internal sealed class SubscribeToShard : IEventStreamOperation<SubscribeToShardI
         }
 
         var consumerArn = ConsumerView.ArnOf(stream.Key, consumer);
+        if (!_throughput.TrySubscribe(context, stream, shard, consumerArn))
+        {
+            throw ApiErrors.SubscribeRateExceeded(consumerArn, ShardIds.Format(shard.Index));
+        }
+
         var lease = _subscriptions.Start(consumerArn, shard.Index, context.NowMs);
-        return new ShardSubscription(new ShardSubscription.Setup(_store, _streams, _options, _time, codec, context, stream, shard, consumer, consumerArn, start, lease, _onUnexpectedError));
+        return new ShardSubscription(new ShardSubscription.Setup(_store, _streams, _options, _time, _throughput, codec, context, stream, shard, consumer, consumerArn, start, lease, _onUnexpectedError));
     }
 }

@@ -90,13 +90,13 @@ public sealed class ShardWriteLimitsTests
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
-        await off.OkAsync("AddTagsToStream", new { StreamName = "s", Tags = new Dictionary<string, string> { [ShardWriteLimits.TagKey] = "aws" } });
+        await off.OkAsync("AddTagsToStream", new { StreamName = "s", Tags = new Dictionary<string, string> { [AwsThroughputLimits.TagKey] = "aws" } });
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(500, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
 
         var on = Harness(onByDefault: true);
-        await on.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, Tags = new Dictionary<string, string> { [ShardWriteLimits.TagKey] = "off" } });
+        await on.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, Tags = new Dictionary<string, string> { [AwsThroughputLimits.TagKey] = "off" } });
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal(0, (await PutRecordsAsync(on, 500))["FailedRecordCount"]!.GetValue<int>());
@@ -106,29 +106,31 @@ public sealed class ShardWriteLimitsTests
     [Fact]
     public void Each_shard_has_its_own_buckets_and_idle_ones_are_forgotten()
     {
-        var limits = new ShardWriteLimits(onByDefault: true);
-        var stream = new MemoryStreamStoreFixture().Stream(shards: 2);
+        var limits = new AwsThroughputLimits(onByDefault: true);
+        var stream = TestStreams.Stream(shards: 2);
         for (var i = 0; i < 1000; i++)
         {
-            Assert.True(limits.TryAdmit(stream, stream.Shards[0], 10, 0));
+            Assert.True(limits.TryAdmit(At(0), stream, stream.Shards[0], 10));
         }
 
-        Assert.False(limits.TryAdmit(stream, stream.Shards[0], 10, 0));
-        Assert.True(limits.TryAdmit(stream, stream.Shards[1], 10, 0));
+        Assert.False(limits.TryAdmit(At(0), stream, stream.Shards[0], 10));
+        Assert.True(limits.TryAdmit(At(0), stream, stream.Shards[1], 10));
         Assert.Equal(2, limits.TrackedShards);
 
         // Much later, the idle buckets go as other shards keep writing.
         var later = 60_000L;
         for (var i = 0; i < 5000; i++)
         {
-            limits.TryAdmit(stream, stream.Shards[1], 10, later + i);
+            limits.TryAdmit(At(later + i), stream, stream.Shards[1], 10);
         }
 
         Assert.Equal(1, limits.TrackedShards);
     }
 
+    private static RequestContext At(long nowMs) => new("000000000000", "us-east-1", DateTimeOffset.FromUnixTimeMilliseconds(nowMs));
+
     private static ApiHarness Harness(bool onByDefault) =>
-        new(new KinesisOptions { TokenKey = new byte[32] }, clock => new MemoryStreamStore(clock), new ShardWriteLimits(onByDefault));
+        new(new KinesisOptions { TokenKey = new byte[32] }, clock => new MemoryStreamStore(clock), new AwsThroughputLimits(onByDefault));
 
     private static async Task<System.Text.Json.Nodes.JsonObject> PutRecordsAsync(ApiHarness api, int count) =>
         await api.OkAsync("PutRecords", new { StreamName = "s", Records = Enumerable.Range(0, count).Select(i => new { PartitionKey = $"k{i}", Data = "AAAA" }) });
@@ -139,6 +141,8 @@ public sealed class ShardWriteLimitsTests
         var count = 0;
         for (var page = 0; page < 100; page++)
         {
+            // Reads are limited too: one call every 200 ms keeps within 5 a second.
+            api.Clock.Advance(TimeSpan.FromMilliseconds(200));
             var records = await api.OkAsync("GetRecords", new { ShardIterator = iterator });
             var got = records["Records"]!.AsArray().Count;
             count += got;
@@ -151,19 +155,5 @@ public sealed class ShardWriteLimitsTests
         }
 
         return count;
-    }
-
-    private sealed class MemoryStreamStoreFixture
-    {
-        public Storage.StreamMetadata Stream(int shards) => new()
-        {
-            Key = new Storage.StreamKey("000000000000", "us-east-1", "s"),
-            CreatedAtMs = 1,
-            Status = "ACTIVE",
-            StreamMode = "PROVISIONED",
-            RetentionPeriodHours = 24,
-            MaxRecordSizeInKiB = 1024,
-            Shards = [.. Enumerable.Range(0, shards).Select(i => new Storage.ShardMetadata(i, UInt128.Zero, UInt128.MaxValue, 1))],
-        };
     }
 }
