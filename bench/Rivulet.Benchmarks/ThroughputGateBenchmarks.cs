@@ -3,14 +3,16 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Rivulet.Api;
 using Rivulet.Api.Dispatch;
+using Rivulet.Api.Faults;
 using Rivulet.Api.Throughput;
 
 namespace Rivulet.Benchmarks;
 
 /// <summary>
-/// What the write limits cost a 500-entry PutRecords of 100 B records, side by side: no gate at
-/// all, <c>--limits off</c>, and <c>--limits aws</c> with a clock a second further on at every
-/// request, so that every entry is admitted and the cost is the buckets', not refusals'.
+/// What the limits and fault injection cost a 500-entry PutRecords of 100 B records, side by side:
+/// no gate at all, the server's gate with <c>--limits off</c> and no faults, and with
+/// <c>--limits aws</c> and a clock a second further on at every request, so that every entry is
+/// admitted and the cost is the buckets', not refusals'.
 /// </summary>
 [MemoryDiagnoser]
 public class ThroughputGateBenchmarks
@@ -26,8 +28,9 @@ public class ThroughputGateBenchmarks
     public async Task SetupAsync()
     {
         _none = await ServiceAsync(null, TimeProvider.System);
-        _off = await ServiceAsync(new AwsThroughputLimits(onByDefault: false), TimeProvider.System);
-        _on = await ServiceAsync(new AwsThroughputLimits(onByDefault: true), new SteppingClock());
+        // As the server builds them: the limits behind fault injection with no faults planned.
+        _off = await ServiceAsync(new FaultInjection(new AwsThroughputLimits(onByDefault: false)), TimeProvider.System);
+        _on = await ServiceAsync(new FaultInjection(new AwsThroughputLimits(onByDefault: true)), new SteppingClock());
         _body = BenchRequests.PutRecordsBody(Entries);
     }
 

@@ -112,9 +112,14 @@ internal sealed class AdminEndpoint
         var plan = _faults.Plan;
         if (json.TryGetProperty("fault", out var fault))
         {
-            if (fault.ValueKind != JsonValueKind.String || !FaultPlan.TryParseFaults(fault.GetString(), out var faults, out error))
+            if (fault.ValueKind != JsonValueKind.String)
             {
-                return (400, Message(error ?? "fault must be a string such as \"PutRecords=0.1:ProvisionedThroughputExceededException\"."));
+                return (400, Message("fault must be a string such as \"PutRecords=0.1:ProvisionedThroughputExceededException\"."));
+            }
+
+            if (!FaultPlan.TryParseFaults(fault.GetString(), out var faults, out var faultError))
+            {
+                return (400, Message(faultError!));
             }
 
             plan = plan with { Faults = faults };
@@ -122,9 +127,14 @@ internal sealed class AdminEndpoint
 
         if (json.TryGetProperty("latency", out var latency))
         {
-            if (latency.ValueKind != JsonValueKind.String || !FaultPlan.TryParseLatency(latency.GetString(), out var delays, out error))
+            if (latency.ValueKind != JsonValueKind.String)
             {
-                return (400, Message(error ?? "latency must be a string such as \"GetRecords=200\"."));
+                return (400, Message("latency must be a string such as \"GetRecords=200\"."));
+            }
+
+            if (!FaultPlan.TryParseLatency(latency.GetString(), out var delays, out var latencyError))
+            {
+                return (400, Message(latencyError!));
             }
 
             plan = plan with { Latency = delays };

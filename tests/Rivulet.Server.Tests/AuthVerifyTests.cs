@@ -147,6 +147,27 @@ public sealed class AuthVerifyTests : IClassFixture<AuthVerifyTests.VerifyingSer
     }
 
     [Fact]
+    public async Task The_admin_endpoint_takes_only_requests_signed_by_a_known_credential()
+    {
+        using var http = new HttpClient();
+        using var unsigned = new HttpRequestMessage(HttpMethod.Put, new Uri(_server.Endpoint, "/_rivulet/faults")) { Content = new StringContent("""{"fault":"*=1"}""") };
+        using var refused = await http.SendAsync(unsigned, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        using var stranger = new TestSigner("AKIAUNKNOWNEXAMPLE00", "whatever").Sign(_server.Endpoint, "", """{"fault":"*=1"}""", DateTimeOffset.UtcNow, "PUT", "/_rivulet/faults");
+        using var strangerRefused = await http.SendAsync(stranger, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Forbidden, strangerRefused.StatusCode);
+
+        // Nothing was changed: calls still go through.
+        var (ok, _) = await SendAsync(Alice, "ListStreams", "{}");
+        Assert.Equal(HttpStatusCode.OK, ok);
+
+        using var signed = Alice.Sign(_server.Endpoint, "", "", DateTimeOffset.UtcNow, "GET", "/_rivulet/faults");
+        using var answered = await http.SendAsync(signed, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task An_unsigned_request_is_still_missing_its_token()
     {
         using var http = new KinesisHttp(_server.Endpoint);

@@ -43,7 +43,22 @@ public sealed class CommandLineTests
         Assert.Equal((LimitsMode.Off, TimeSpan.Zero, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(5)), (options.Limits, options.ConsumerDelay, options.SubscriptionLifetime, options.SubscriptionHeartbeat));
     }
 
+    [Fact]
+    public void Faults_and_latency_are_set_by_flags_or_variables()
+    {
+        var environment = new Dictionary<string, string> { ["RIVULET_LATENCY"] = "GetRecords=200" };
+        Assert.True(CommandLine.TryParse(["serve", "--fault", "PutRecords=0.1:ProvisionedThroughputExceededException,*=0.01"], k => environment.GetValueOrDefault(k), out var options, out var error), error);
+        Assert.Equal("PutRecords=0.1:ProvisionedThroughputExceededException,*=0.01:InternalFailure", options.Faults.FaultsText);
+        Assert.Equal("GetRecords=200", options.Faults.LatencyText);
+
+        Assert.True(CommandLine.TryParse(["serve"], NoEnvironment, out options, out _));
+        Assert.True(options.Faults.IsEmpty);
+    }
+
     [Theory]
+    [InlineData("serve --fault PutRecord=2", "--fault")]
+    [InlineData("serve --fault GetRecords=1:LimitExceededException", "GetRecords never answers LimitExceededException")]
+    [InlineData("serve --latency Nothing=5", "--latency")]
     [InlineData("serve --auth verify", "--credentials")]
     [InlineData("serve --auth maybe", "--auth")]
     [InlineData("serve --tls-cert c.pem", "--tls-key")]

@@ -9,16 +9,18 @@ namespace Rivulet.Server.Tests;
 /// server with <c>--auth verify</c>. `tests/clients/setup.sh`, run by test.sh, installs them.
 /// </summary>
 [Collection(ServerCollection.Name)]
-public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingServer>
+public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingServer>, IClassFixture<RealClientTests.AdminServer>
 {
     private static readonly TimeSpan Budget = TimeSpan.FromMinutes(3);
     private readonly ServerFixture _server;
     private readonly VerifyingServer _verifying;
+    private readonly AdminServer _admin;
 
-    public RealClientTests(ServerFixture server, VerifyingServer verifying)
+    public RealClientTests(ServerFixture server, VerifyingServer verifying, AdminServer admin)
     {
         _server = server;
         _verifying = verifying;
+        _admin = admin;
     }
 
     [Fact]
@@ -45,7 +47,12 @@ public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingSer
     [Fact]
     public Task The_Go_SDKs_v1_and_v2_meet_signature_verification() => RunAsync("run-go.sh", _verifying.Environment());
 
-    private Dictionary<string, string> Plain() => new() { ["RIVULET_ENDPOINT"] = _server.Endpoint.ToString().TrimEnd('/') };
+    // The suites' tests of faults and limits switched server-wide use a server of their own, so that nothing else sees them.
+    private Dictionary<string, string> Plain() => new()
+    {
+        ["RIVULET_ENDPOINT"] = _server.Endpoint.ToString().TrimEnd('/'),
+        ["RIVULET_ADMIN_ENDPOINT"] = _admin.Endpoint,
+    };
 
     private Dictionary<string, string> Tls() => new()
     {
@@ -96,6 +103,29 @@ public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingSer
         }
 
         return directory?.FullName ?? throw new InvalidOperationException("Rivulet.slnx not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// An in-memory server whose faults, latency and limits the suites change through its admin
+    /// endpoint; the suites run one at a time (one collection), and each file that uses it runs its
+    /// tests in order.
+    /// </summary>
+    public sealed class AdminServer : IAsyncLifetime
+    {
+        private RivuletServer? _server;
+
+        public string Endpoint => _server!.Endpoint.ToString().TrimEnd('/');
+
+        public async ValueTask InitializeAsync() =>
+            _server = await RivuletServer.StartAsync(new ServerOptions { Port = 0, TlsPort = null, InMemory = true }, TextWriter.Null, default);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_server is not null)
+            {
+                await _server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>An in-memory server with <c>--auth verify</c> over tests/clients/auth-credentials.ini, reached over TLS.</summary>

@@ -19,9 +19,9 @@ internal sealed record TestSigner(string AccessKeyId, string Secret, string Regi
     public static string Basic(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A signed JSON 1.1 request for <paramref name="operation"/>; the body is fixed here and must not change afterwards.</summary>
-    public HttpRequestMessage Sign(Uri endpoint, string operation, string body, DateTimeOffset time)
+    public HttpRequestMessage Sign(Uri endpoint, string operation, string body, DateTimeOffset time, string method = "POST", string path = "/")
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
+        var request = new HttpRequestMessage(new HttpMethod(method), new Uri(endpoint, path)) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/x-amz-json-1.1");
         request.Headers.TryAddWithoutValidation("X-Amz-Target", "Kinesis_20131202." + operation);
         var amzDate = Basic(time);
@@ -40,7 +40,7 @@ internal sealed record TestSigner(string AccessKeyId, string Secret, string Regi
         }
 
         var names = string.Join(';', signed.Keys);
-        var canonical = new StringBuilder("POST\n/\n\n");
+        var canonical = new StringBuilder($"{method}\n{path}\n\n");
         foreach (var (name, value) in signed)
         {
             canonical.Append(name).Append(':').Append(value).Append('\n');

@@ -8,7 +8,7 @@ namespace Rivulet.Api.Tests.Throughput;
 /// entries marked as AWS marks them and not stored, the others stored; off by default, switched per
 /// stream by its tag.
 /// </summary>
-public sealed class ShardWriteLimitsTests
+public sealed class WriteLimitsTests
 {
     private const string Message = "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000.";
 
