@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import http2 from "node:http2";
 import { createHash, randomBytes } from "node:crypto";
 
-import { KinesisClient, DeleteStreamCommand } from "@aws-sdk/client-kinesis";
+import { KinesisClient, DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from "@aws-sdk/client-kinesis";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "000000000000";
@@ -49,12 +49,23 @@ http2.connect = function connectAndRecord(authority, ...rest) {
   return session;
 };
 
-export function endpoint() {
-  const value = (process.env.RIVULET_ENDPOINT ?? "").trim().replace(/\/$/, "");
+/** The URL in `variable`, refused unless it is this machine's: tests never send traffic elsewhere. */
+function localEndpoint(variable) {
+  const value = (process.env[variable] ?? "").trim().replace(/\/$/, "");
   if (!/^https?:\/\/(127\.0\.0\.1|localhost):\d+$/.test(value)) {
-    throw new Error(`RIVULET_ENDPOINT must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got '${value}'`);
+    throw new Error(`${variable} must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got '${value}'`);
   }
   return value;
+}
+
+export const endpoint = () => localEndpoint("RIVULET_ENDPOINT");
+
+/**
+ * A server of its own whose faults and limits tests may change (RIVULET_ADMIN_ENDPOINT): changing
+ * them on the shared server would break the files running beside them. Undefined when unset.
+ */
+export function adminEndpoint() {
+  return (process.env.RIVULET_ADMIN_ENDPOINT ?? "").trim() === "" ? undefined : localEndpoint("RIVULET_ADMIN_ENDPOINT");
 }
 
 export const isTls = () => endpoint().startsWith("https://");
@@ -81,12 +92,13 @@ if (caFile() !== undefined && (process.env.NODE_EXTRA_CA_CERTS ?? "") !== caFile
   console.warn(`RIVULET_CA_FILE is set but NODE_EXTRA_CA_CERTS is not it: the SDK may not trust the server (use run-js.sh)`);
 }
 
-export function newClient() {
+/** maxAttempts 1 by default: surface the server's first answer, never a retry. */
+export function newClient({ endpoint: url = endpoint(), maxAttempts = 1 } = {}) {
   return new KinesisClient({
-    endpoint: endpoint(),
+    endpoint: url,
     region: REGION,
     credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-    maxAttempts: 1, // surface the server's first answer, never a retry
+    maxAttempts,
   });
 }
 
@@ -121,6 +133,24 @@ export function shardForHash(shards, hash) {
     throw new Error(`hash ${hash} is covered by ${matches.length} open shards`);
   }
   return matches[0].ShardId;
+}
+
+/** Every record of the shard from TRIM_HORIZON until caught up with at least `expected`; bounded in calls. */
+export async function readShard(client, name, shardId, expected = 0) {
+  let { ShardIterator: iterator } = await send(
+    client,
+    new GetShardIteratorCommand({ StreamName: name, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
+  );
+  const records = [];
+  for (let call = 0; call < 60 && iterator; call += 1) {
+    const page = await send(client, new GetRecordsCommand({ ShardIterator: iterator }));
+    records.push(...page.Records);
+    iterator = page.NextShardIterator;
+    const caughtUp = page.Records.length === 0 && (page.MillisBehindLatest ?? 0) === 0;
+    if (caughtUp && records.length >= expected) break;
+    if (page.Records.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return records;
 }
 
 export async function deleteQuietly(client, name) {
