@@ -48,12 +48,12 @@ _names = itertools.count(1)
 ENDPOINT_PATTERN = re.compile(r"^https?://(127\.0\.0\.1|localhost):\d+/?$")
 
 
-def endpoint() -> str:
-    value = os.environ.get("RIVULET_ENDPOINT", "").strip()
+def endpoint(variable: str = "RIVULET_ENDPOINT") -> str:
+    value = os.environ.get(variable, "").strip()
     if not value:
-        raise RuntimeError("RIVULET_ENDPOINT is not set (e.g. http://127.0.0.1:45678)")
+        raise RuntimeError(f"{variable} is not set (e.g. http://127.0.0.1:45678)")
     if not ENDPOINT_PATTERN.match(value):
-        raise RuntimeError(f"RIVULET_ENDPOINT must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got {value!r}")
+        raise RuntimeError(f"{variable} must be http(s)://127.0.0.1:<port> or http(s)://localhost:<port>, got {value!r}")
     return value.rstrip("/")
 
 
@@ -80,8 +80,15 @@ if ca_file():
     os.environ["AWS_CA_BUNDLE"] = ca_file()  # type: ignore[assignment]
 
 
-def client(*, validate: bool = True):
-    """A boto3 Kinesis client as an application would build it, minus retries.
+def client(
+    *,
+    validate: bool = True,
+    endpoint_url: str | None = None,
+    retries: dict[str, Any] | None = None,
+    read_timeout: float = _READ_TIMEOUT_SECONDS,
+):
+    """A boto3 Kinesis client as an application would build it, minus retries (unless `retries` names
+    a botocore retry configuration).
 
     validate=False turns off botocore's client-side parameter checks so that out-of-range values
     (empty partition key, Limit 0 ...) reach the server, whose answer is what we are testing.
@@ -93,11 +100,11 @@ def client(*, validate: bool = True):
     )
     return session.client(
         "kinesis",
-        endpoint_url=endpoint(),
+        endpoint_url=endpoint_url or endpoint(),
         config=Config(
-            retries={"max_attempts": 0},
+            retries=retries if retries is not None else {"max_attempts": 0},
             connect_timeout=_CONNECT_TIMEOUT_SECONDS,
-            read_timeout=_READ_TIMEOUT_SECONDS,
+            read_timeout=read_timeout,
             parameter_validation=validate,
         ),
     )
@@ -115,6 +122,11 @@ def stream_arn(name: str) -> str:
 
 def not_found_message(name: str) -> str:
     return f"Stream {name} under account {ACCOUNT} not found."
+
+
+def throttled_message(name: str, shard_id: str) -> str:
+    """What AWS says when a shard's read or write rate is exceeded (ProvisionedThroughputExceededException)."""
+    return f"Rate exceeded for shard {shard_id} in stream {name} under account {ACCOUNT}."
 
 
 def model_has_member(operation: str, member: str, *, output: bool = False) -> bool:
@@ -256,6 +268,22 @@ class KinesisTestCase(unittest.TestCase):
                 time.sleep(0.05)
         return records
 
+    def read_shard(self, name: str, shard_id: str, *, expected: int, max_calls: int = 60) -> list[dict[str, Any]]:
+        """Every record of the shard from TRIM_HORIZON until caught up (an empty page at the tip
+        after at least `expected` records); bounded in calls."""
+        iterator = self.iterator(name, shard_id, "TRIM_HORIZON")
+        records: list[dict[str, Any]] = []
+        for _ in range(max_calls):
+            page = self.kinesis.get_records(ShardIterator=iterator)
+            records.extend(page["Records"])
+            iterator = page.get("NextShardIterator")
+            caught_up = not page["Records"] and page.get("MillisBehindLatest", 0) == 0
+            if not iterator or (caught_up and len(records) >= expected):
+                break
+            if not page["Records"]:
+                time.sleep(0.02)
+        return records
+
     # -- errors --------------------------------------------------------------------------------
 
     def assert_client_error(self, context: Any, code: str | Iterable[str], message: str | None = None, *, status: int = 400) -> ClientError:
@@ -325,6 +353,7 @@ def aws(
     region: str = REGION,
     profile: str | None = None,
     credentials_file: str | None = None,
+    endpoint_url: str | None = None,
 ) -> CliResult:
     """Runs `aws kinesis <args>` against the endpoint, isolated from any user configuration.
 
@@ -333,7 +362,7 @@ def aws(
     option and must not get it. With `profile` the credentials come from that section of
     `credentials_file` (AWS's shared-credentials format) instead of the environment.
     """
-    argv = [aws_cli_path(), "kinesis", *args, "--endpoint-url", endpoint(), "--region", region, "--output", "json"]
+    argv = [aws_cli_path(), "kinesis", *args, "--endpoint-url", endpoint_url or endpoint(), "--region", region, "--output", "json"]
     if profile is not None:
         argv += ["--profile", profile]
     if aws_cli_major() >= 2:
