@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Rivulet.Api.Dispatch;
+using Rivulet.Api.Throughput;
+using Rivulet.Protocol.Model;
 
 namespace Rivulet.Api.Tests.Operations;
 
@@ -113,6 +115,44 @@ public sealed class SubscribeToShardTests
     }
 
     [Fact]
+    public async Task With_the_limits_on_every_push_is_paced_at_two_MiB_a_second_and_every_record_still_arrives_in_order()
+    {
+        var limits = new PaceRecorder(new AwsThroughputLimits(onByDefault: true));
+        var api = new ApiHarness(new KinesisOptions { TokenKey = new byte[32], SubscriptionHeartbeat = TimeSpan.FromMilliseconds(100) }, null, limits);
+        await api.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, Tags = new Dictionary<string, string> { [AwsThroughputLimits.TagKey] = "off" } });
+        await api.OkAsync("RegisterStreamConsumer", new { StreamARN = StreamArn, ConsumerName = "app" });
+        var data = Convert.ToBase64String(new byte[99_999]);
+        for (var i = 0; i < 30; i++)
+        {
+            await api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = data });
+        }
+
+        // Three megabytes are stored; the subscription may push two at once, then waits a twentieth of a second for each further record.
+        await api.OkAsync("AddTagsToStream", new { StreamName = "s", Tags = new Dictionary<string, string> { [AwsThroughputLimits.TagKey] = "aws" } });
+        await using var subscription = await OpenAsync(api, Json(api, "TRIM_HORIZON"));
+        Assert.Equal("initial-response", (await subscription.NextAsync()).Headers[":event-type"]);
+        var seen = new List<string>();
+        for (var events = 0; seen.Count < 30 && events < 100; events++)
+        {
+            var payload = JsonNode.Parse((await subscription.NextAsync()).Payload)!.AsObject();
+            seen.AddRange(payload["Records"]!.AsArray().Select(record => record!["SequenceNumber"]!.GetValue<string>()));
+
+            // The clock stands still until the 21st record is out, so that push overdraws the two MiB whatever the scheduling.
+            if (seen.Count > 20)
+            {
+                api.Clock.Advance(TimeSpan.FromMilliseconds(50));
+            }
+        }
+
+        Assert.Equal(30, seen.Distinct().Count());
+        Assert.Equal(seen.OrderBy(s => System.Numerics.BigInteger.Parse(s, System.Globalization.CultureInfo.InvariantCulture)), seen);
+        var paces = limits.Paces;
+        Assert.Equal(30L * 100_000, paces.Sum(pace => pace.Bytes));
+        Assert.All(paces.Take(20), pace => Assert.Equal(TimeSpan.Zero, pace.Wait));
+        Assert.True(paces[20].Wait > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task A_reader_that_takes_nothing_holds_one_event_and_gets_every_record_once_it_reads_again()
     {
         var api = await WithConsumerAsync();
@@ -215,6 +255,46 @@ public sealed class SubscribeToShardTests
         Assert.True(response.EventStream is not null, $"SubscribeToShard answered {response.StatusCode} {Encoding.UTF8.GetString(response.BodyBytes.Span)}");
         Assert.Equal("application/vnd.amazon.eventstream", response.ContentType);
         return new Subscription(response.EventStream!, capacity);
+    }
+
+    /// <summary>The limits as they are, recording what each push was charged and told to wait.</summary>
+    private sealed class PaceRecorder(AwsThroughputLimits limits) : IThroughputGate
+    {
+        private readonly List<(long Bytes, TimeSpan Wait)> _paces = [];
+
+        public IReadOnlyList<(long Bytes, TimeSpan Wait)> Paces
+        {
+            get
+            {
+                lock (_paces)
+                {
+                    return [.. _paces];
+                }
+            }
+        }
+
+        public TimeSpan Pace(Storage.StreamMetadata stream, Storage.ShardMetadata shard, string consumerArn, long bytes, long nowMs)
+        {
+            var wait = limits.Pace(stream, shard, consumerArn, bytes, nowMs);
+            lock (_paces)
+            {
+                _paces.Add((bytes, wait));
+            }
+
+            return wait;
+        }
+
+        public bool TryAdmit(RequestContext context, Storage.StreamMetadata stream, Storage.ShardMetadata shard, int recordBytes) => limits.TryAdmit(context, stream, shard, recordBytes);
+
+        public bool TryRead(RequestContext context, Storage.StreamMetadata stream, Storage.ShardMetadata shard) => limits.TryRead(context, stream, shard);
+
+        public void ChargeRead(RequestContext context, Storage.StreamMetadata stream, Storage.ShardMetadata shard, long bytes) => limits.ChargeRead(context, stream, shard, bytes);
+
+        public bool TryGetIterator(RequestContext context, Storage.StreamMetadata stream, Storage.ShardMetadata shard) => limits.TryGetIterator(context, stream, shard);
+
+        public bool TrySubscribe(RequestContext context, Storage.StreamMetadata stream, Storage.ShardMetadata shard, string consumerArn) => limits.TrySubscribe(context, stream, shard, consumerArn);
+
+        public bool TryCall(RequestContext context, KinesisOperation operation, Storage.StreamMetadata? stream) => limits.TryCall(context, operation, stream);
     }
 
     // Reads the map at the reader up to one member and hands its value to read.
