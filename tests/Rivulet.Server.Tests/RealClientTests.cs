@@ -36,7 +36,7 @@ public sealed class RealClientTests : IClassFixture<RealClientTests.VerifyingSer
     public Task The_JavaScript_SDK_v3_passes_its_suite_over_TLS() => RunAsync("run-js.sh", Tls());
 
     [Fact]
-    public Task The_Go_SDKs_v1_and_v2_pass_their_suite_over_TLS() => RunAsync("run-go.sh", Tls());
+    public Task The_Go_SDKs_v1_and_v2_pass_their_suite_over_TLS() => RunAsync("run-go.sh", new(Tls()) { ["RIVULET_ADMIN_ENDPOINT"] = _admin.Endpoint });
 
     [Fact]
     public Task Boto3_and_the_AWS_CLI_meet_signature_verification() => RunAsync("run-python.sh", _verifying.Environment());

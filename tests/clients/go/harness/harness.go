@@ -12,7 +12,8 @@
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, RIVULET_REGION (us-east-1),
 // RIVULET_ACCOUNT_ID (the server's account for access keys that name none, default 000000000000;
 // a 12-digit access key ID is its own account), RIVULET_AUTH_VERIFY=1 (the server checks
-// signatures: run the credential tests).
+// signatures: run the credential tests), RIVULET_ADMIN_ENDPOINT (a second server, of the tests'
+// own, whose faults and limits they may change: run the fault and limit tests).
 package harness
 
 import (
@@ -21,7 +22,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -133,6 +136,9 @@ var (
 	Account      string
 	AuthVerify   bool
 	caPool       *x509.CertPool
+
+	AdminEndpoint string       // "" when RIVULET_ADMIN_ENDPOINT is unset
+	adminHTTP     *http.Client // its /_rivulet API
 )
 
 func getenv(name, fallback string) string {
@@ -174,6 +180,11 @@ func configure() error {
 		Account = AccessKey
 	}
 	AuthVerify = os.Getenv("RIVULET_AUTH_VERIFY") == "1"
+	AdminEndpoint = strings.TrimSpace(os.Getenv("RIVULET_ADMIN_ENDPOINT"))
+	if AdminEndpoint != "" && !strings.HasPrefix(AdminEndpoint, "http://") && !strings.HasPrefix(AdminEndpoint, "https://") {
+		return fmt.Errorf("RIVULET_ADMIN_ENDPOINT must start with http:// or https://, got %q", AdminEndpoint)
+	}
+	AdminEndpoint = strings.TrimRight(AdminEndpoint, "/")
 	if file := os.Getenv("RIVULET_CA_FILE"); file != "" {
 		pem, err := os.ReadFile(file)
 		if err != nil {
@@ -184,6 +195,7 @@ func configure() error {
 			return fmt.Errorf("RIVULET_CA_FILE %s holds no PEM certificate", file)
 		}
 	}
+	adminHTTP = &http.Client{Transport: newTransport(false), Timeout: 10 * time.Second}
 	return nil
 }
 
@@ -292,6 +304,108 @@ func CheckUnrecognizedClientMessage(t *T, message string) {
 		t.Fatalf("UnrecognizedClientException message %q", message)
 	}
 }
+
+// ---- admin server --------------------------------------------------------------------------------
+
+// Faults and limits are server-wide: the tests change them only on the admin server, never on the
+// endpoint every other test shares.
+
+const (
+	Throttled              = "ProvisionedThroughputExceededException"
+	InternalFailure        = "InternalFailureException"
+	InternalFailureMessage = "Internal Service Failure"
+	// MaxQuickCalls is more calls, back to back, than any per-second limit tested here lets through.
+	MaxQuickCalls = 20
+)
+
+// RequireAdmin skips a test of faults or limits unless RIVULET_ADMIN_ENDPOINT names a server for it.
+func RequireAdmin(t *T) {
+	if AdminEndpoint == "" {
+		t.Skip("RIVULET_ADMIN_ENDPOINT is not set: no server whose faults and limits the tests may change")
+	}
+}
+
+// AdminCall sends one JSON request to the admin server's /_rivulet API (body nil: none) and returns
+// its JSON answer; any status but 200 is an error. It takes no T, so that an SDK hook running in
+// the middle of a call can use it and leave the verdict to the test.
+func AdminCall(method, path string, body interface{}) (map[string]interface{}, error) {
+	var payload io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		payload = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, AdminEndpoint+path, payload)
+	if err != nil {
+		return nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := adminHTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %v", method, path, err)
+	}
+	var answer map[string]interface{}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		return nil, fmt.Errorf("%s %s answered %d, not a JSON object: %q", method, path, resp.StatusCode, raw)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return answer, fmt.Errorf("%s %s answered %d: %s", method, path, resp.StatusCode, raw)
+	}
+	return answer, nil
+}
+
+// SetFaults puts `fault` (<op>=<probability>[:<error>],...) in the admin server's plan and checks
+// that the plan is then exactly that: the tests start from an empty one.
+func SetFaults(t *T, fault string) {
+	answer, err := AdminCall("PUT", "/_rivulet/faults", map[string]string{"fault": fault})
+	t.Check(err, "PUT /_rivulet/faults")
+	if answer["fault"] != fault || answer["latency"] != "" {
+		t.Fatalf("PUT /_rivulet/faults %q answered %v", fault, answer)
+	}
+}
+
+// ClearFaults empties the admin server's fault and latency plan.
+func ClearFaults(t *T) {
+	answer, err := AdminCall("DELETE", "/_rivulet/faults", nil)
+	t.Check(err, "DELETE /_rivulet/faults")
+	if answer["fault"] != "" || answer["latency"] != "" {
+		t.Fatalf("DELETE /_rivulet/faults answered %v", answer)
+	}
+}
+
+// SetLimits switches the admin server's limits ("off" or "aws").
+func SetLimits(t *T, limits string) {
+	answer, err := AdminCall("PUT", "/_rivulet/limits", map[string]string{"limits": limits})
+	t.Check(err, "PUT /_rivulet/limits")
+	if answer["limits"] != limits {
+		t.Fatalf("PUT /_rivulet/limits %q answered %v", limits, answer)
+	}
+}
+
+// RestoreAdmin puts the admin server back as every test expects to find it: no faults, no latency,
+// limits off.
+func RestoreAdmin(t *T) {
+	ClearFaults(t)
+	SetLimits(t, "off")
+}
+
+// ShardRateExceeded is the message of a ProvisionedThroughputExceededException, whether a limit or
+// an injected fault refused the call or the PutRecords entry.
+func ShardRateExceeded(stream, shard string) string {
+	return fmt.Sprintf("Rate exceeded for shard %s in stream %s under account %s.", shard, stream, Account)
+}
+
+// AccountRateExceeded is the message of a LimitExceededException of a control-plane operation.
+func AccountRateExceeded() string { return fmt.Sprintf("Rate exceeded for account %s.", Account) }
 
 // ---- names ---------------------------------------------------------------------------------------
 

@@ -33,8 +33,9 @@ var (
 	protocol *harness.ProtoRecorder // the protocols of its responses
 )
 
-// newClient builds a Kinesis client with static credentials, no shared config files, no retries.
-func newClient(key, secret, token string, http1Only bool) (*kinesis.Kinesis, *harness.ProtoRecorder) {
+// newClient builds a Kinesis client with static credentials, no shared config files, no retries;
+// optFns may change the configuration (another endpoint, a retryer) before the session is made.
+func newClient(key, secret, token string, http1Only bool, optFns ...func(*aws.Config)) (*kinesis.Kinesis, *harness.ProtoRecorder) {
 	httpClient, rec := harness.NewHTTPClient(http1Only)
 	cfg := aws.Config{
 		Endpoint:    aws.String(harness.Endpoint),
@@ -42,6 +43,9 @@ func newClient(key, secret, token string, http1Only bool) (*kinesis.Kinesis, *ha
 		Credentials: credentials.NewStaticCredentials(key, secret, token),
 		HTTPClient:  httpClient,
 		MaxRetries:  aws.Int(0),
+	}
+	for _, fn := range optFns {
+		fn(&cfg)
 	}
 	sess, err := session.NewSessionWithOptions(session.Options{
 		Config:            cfg,
@@ -101,14 +105,17 @@ func records(list []*kinesis.Record) []harness.Record {
 
 // createStream creates a stream of `shards` shards, waits for it with the SDK's waiter and deletes
 // it when the test ends.
-func createStream(t *harness.T, shards int64) string {
+func createStream(t *harness.T, shards int64) string { return createStreamOn(t, kin, shards) }
+
+// createStreamOn is createStream through another client (of another server).
+func createStreamOn(t *harness.T, client *kinesis.Kinesis, shards int64) string {
 	name := harness.UniqueName()
-	_, err := kin.CreateStream(&kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int64(shards)})
+	_, err := client.CreateStream(&kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int64(shards)})
 	t.Check(err, "CreateStream")
 	t.Cleanup(func() {
-		_, _ = kin.DeleteStream(&kinesis.DeleteStreamInput{StreamName: aws.String(name), EnforceConsumerDeletion: aws.Bool(true)})
+		_, _ = client.DeleteStream(&kinesis.DeleteStreamInput{StreamName: aws.String(name), EnforceConsumerDeletion: aws.Bool(true)})
 	})
-	err = kin.WaitUntilStreamExistsWithContext(aws.BackgroundContext(),
+	err = client.WaitUntilStreamExistsWithContext(aws.BackgroundContext(),
 		&kinesis.DescribeStreamInput{StreamName: aws.String(name)},
 		request.WithWaiterDelay(request.ConstantWaiterDelay(200*time.Millisecond)),
 		request.WithWaiterMaxAttempts(150))
@@ -522,5 +529,5 @@ func main() {
 		{Name: "http11_only_client", Fn: testHTTP11OnlyClient},
 		{Name: "wrong_secret_is_invalid_signature", Fn: testWrongSecretIsInvalidSignature},
 		{Name: "unknown_access_key_is_unrecognized_client", Fn: testUnknownAccessKeyIsUnrecognizedClient},
-	}, subscribeTests...))
+	}, append(subscribeTests, faultTests...)...))
 }

@@ -38,8 +38,9 @@ var (
 )
 
 // newClient builds a Kinesis client directly from Options: static credentials, the endpoint by
-// URL, one attempt per call; no shared config, environment or IMDS lookups are involved.
-func newClient(key, secret, token string, http1Only bool) (*kinesis.Client, *harness.ProtoRecorder) {
+// URL, one attempt per call; no shared config, environment or IMDS lookups are involved. optFns
+// run after the SDK resolved its defaults, so they can replace the endpoint or the retryer.
+func newClient(key, secret, token string, http1Only bool, optFns ...func(*kinesis.Options)) (*kinesis.Client, *harness.ProtoRecorder) {
 	httpClient, rec := harness.NewHTTPClient(http1Only)
 	return kinesis.New(kinesis.Options{
 		Region:           harness.Region,
@@ -47,7 +48,7 @@ func newClient(key, secret, token string, http1Only bool) (*kinesis.Client, *har
 		EndpointResolver: kinesis.EndpointResolverFromURL(harness.Endpoint),
 		HTTPClient:       httpClient,
 		RetryMaxAttempts: 1,
-	}), rec
+	}, optFns...), rec
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -87,14 +88,17 @@ func records(list []types.Record) []harness.Record {
 
 // createStream creates a stream of `shards` shards, waits for it with the SDK's StreamExistsWaiter
 // and deletes it when the test ends.
-func createStream(t *harness.T, shards int32) string {
+func createStream(t *harness.T, shards int32) string { return createStreamOn(t, kin, shards) }
+
+// createStreamOn is createStream through another client (of another server).
+func createStreamOn(t *harness.T, client *kinesis.Client, shards int32) string {
 	name := harness.UniqueName()
-	_, err := kin.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)})
+	_, err := client.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String(name), ShardCount: aws.Int32(shards)})
 	t.Check(err, "CreateStream")
 	t.Cleanup(func() {
-		_, _ = kin.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String(name), EnforceConsumerDeletion: aws.Bool(true)})
+		_, _ = client.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String(name), EnforceConsumerDeletion: aws.Bool(true)})
 	})
-	waiter := kinesis.NewStreamExistsWaiter(kin, func(o *kinesis.StreamExistsWaiterOptions) {
+	waiter := kinesis.NewStreamExistsWaiter(client, func(o *kinesis.StreamExistsWaiterOptions) {
 		o.MinDelay = 200 * time.Millisecond
 		o.MaxDelay = time.Second
 	})
@@ -520,5 +524,5 @@ func main() {
 		{Name: "http11_only_client", Fn: testHTTP11OnlyClient},
 		{Name: "wrong_secret_is_invalid_signature", Fn: testWrongSecretIsInvalidSignature},
 		{Name: "unknown_access_key_is_unrecognized_client", Fn: testUnknownAccessKeyIsUnrecognizedClient},
-	}, subscribeTests...))
+	}, append(subscribeTests, faultTests...)...))
 }
