@@ -46,6 +46,17 @@ if (server.TlsCertificatePath is { } certificate)
     Console.WriteLine($"rivulet TLS certificate: {certificate}");
 }
 
+// Throttling and failures on purpose are said at start, so that nobody debugs them as the server's own.
+if (options.Limits == LimitsMode.Aws)
+{
+    Console.WriteLine("rivulet limits: aws (AWS's throughput limits; a stream's rivulet:limits tag overrides)");
+}
+
+if (!options.Faults.IsEmpty)
+{
+    Console.WriteLine($"rivulet faults: {(options.Faults.FaultsText is { Length: > 0 } faults ? faults : "none")}; latency: {(options.Faults.LatencyText is { Length: > 0 } latency ? latency : "none")}");
+}
+
 await server.WaitForShutdownAsync(stop.Token);
 Console.WriteLine("rivulet stopped");
 return 0;
