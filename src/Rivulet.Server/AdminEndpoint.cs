@@ -25,6 +25,8 @@ internal sealed class AdminEndpoint
 
     private const int MaxBodyBytes = 64 * 1024;
 
+    private delegate bool Parser<T>(string? text, out T value, out string? error);
+
     private readonly FaultInjection _faults;
     private readonly AwsThroughputLimits _limits;
     private readonly SigV4Verifier? _verifier;
@@ -109,35 +111,13 @@ internal sealed class AdminEndpoint
             return (400, Message(error));
         }
 
+        // Both members are checked before either takes effect: a refused request changes nothing.
         var plan = _faults.Plan;
-        if (json.TryGetProperty("fault", out var fault))
+        var refused = Apply<Dictionary<string, Fault>>(json, "fault", "PutRecords=0.1:ProvisionedThroughputExceededException", FaultPlan.TryParseFaults, faults => plan = plan with { Faults = faults })
+            ?? Apply<Dictionary<string, int>>(json, "latency", "GetRecords=200", FaultPlan.TryParseLatency, latency => plan = plan with { Latency = latency });
+        if (refused is not null)
         {
-            if (fault.ValueKind != JsonValueKind.String)
-            {
-                return (400, Message("fault must be a string such as \"PutRecords=0.1:ProvisionedThroughputExceededException\"."));
-            }
-
-            if (!FaultPlan.TryParseFaults(fault.GetString(), out var faults, out var faultError))
-            {
-                return (400, Message(faultError!));
-            }
-
-            plan = plan with { Faults = faults };
-        }
-
-        if (json.TryGetProperty("latency", out var latency))
-        {
-            if (latency.ValueKind != JsonValueKind.String)
-            {
-                return (400, Message("latency must be a string such as \"GetRecords=200\"."));
-            }
-
-            if (!FaultPlan.TryParseLatency(latency.GetString(), out var delays, out var latencyError))
-            {
-                return (400, Message(latencyError!));
-            }
-
-            plan = plan with { Latency = delays };
+            return (400, Message(refused));
         }
 
         return Set(() => _faults.Plan = plan, Faults);
@@ -161,6 +141,28 @@ internal sealed class AdminEndpoint
     private string Faults() => JsonSerializer.Serialize(new Dictionary<string, string> { ["fault"] = _faults.Plan.FaultsText, ["latency"] = _faults.Plan.LatencyText });
 
     private string Limits() => JsonSerializer.Serialize(new Dictionary<string, string> { ["limits"] = _limits.OnByDefault ? "aws" : "off" });
+
+    /// <summary>Parses the string member <paramref name="name"/>, if present, and hands its value on; the reason when it cannot be.</summary>
+    private static string? Apply<T>(JsonElement json, string name, string example, Parser<T> parse, Action<T> apply)
+    {
+        if (!json.TryGetProperty(name, out var member))
+        {
+            return null;
+        }
+
+        if (member.ValueKind != JsonValueKind.String)
+        {
+            return $"{name} must be a string such as \"{example}\".";
+        }
+
+        if (!parse(member.GetString(), out var value, out var error))
+        {
+            return error;
+        }
+
+        apply(value);
+        return null;
+    }
 
     private static (int, string) Set(Action change, Func<string> state)
     {

@@ -31,17 +31,22 @@ internal sealed class ApiHarness
     public async Task<Reply> CallAsync(string operation, object body, string? authorization = Authorization) =>
         await SendAsync(operation, JsonSerializer.Serialize(body), authorization);
 
-    public async Task<Reply> SendAsync(string? operation, string body, string? authorization = Authorization, string contentType = "application/x-amz-json-1.1", string method = "POST")
+    public const string Json = "application/x-amz-json-1.1";
+
+    /// <summary>A request as an SDK sends it: signed (by default), dated, the operation in X-Amz-Target.</summary>
+    public static ApiRequest Request(string? operation, ReadOnlyMemory<byte> body, string contentType = Json, string? authorization = Authorization, string method = "POST") => new()
     {
-        using var response = await Service.HandleAsync(new ApiRequest
-        {
-            Method = method,
-            Target = operation is null ? null : "Kinesis_20131202." + operation,
-            ContentType = contentType,
-            Body = Encoding.UTF8.GetBytes(body),
-            Authorization = authorization,
-            HasDateHeader = true,
-        }, default);
+        Method = method,
+        Target = operation is null ? null : "Kinesis_20131202." + operation,
+        ContentType = contentType,
+        Body = body,
+        Authorization = authorization,
+        HasDateHeader = true,
+    };
+
+    public async Task<Reply> SendAsync(string? operation, string body, string? authorization = Authorization, string contentType = Json, string method = "POST")
+    {
+        using var response = await Service.HandleAsync(Request(operation, Encoding.UTF8.GetBytes(body), contentType, authorization, method), default);
         var text = Encoding.UTF8.GetString(response.BodyBytes.Span);
         return new Reply(response.StatusCode, response.ContentType, text);
     }

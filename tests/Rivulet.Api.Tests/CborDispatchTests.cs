@@ -15,15 +15,7 @@ public sealed class CborDispatchTests
 
     private async Task<(int Status, string? ContentType, byte[] Body)> SendAsync(string operation, byte[] body, string? authorization = ApiHarness.Authorization)
     {
-        using var response = await _api.Service.HandleAsync(new ApiRequest
-        {
-            Method = "POST",
-            Target = "Kinesis_20131202." + operation,
-            ContentType = Cbor,
-            Body = body,
-            Authorization = authorization,
-            HasDateHeader = true,
-        }, default);
+        using var response = await _api.Service.HandleAsync(ApiHarness.Request(operation, body, Cbor, authorization), default);
         return (response.StatusCode, response.ContentType, response.BodyBytes.ToArray());
     }
 

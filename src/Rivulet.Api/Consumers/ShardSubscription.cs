@@ -129,17 +129,14 @@ internal sealed class ShardSubscription : IEventStreamBody
             if (read.Records.Count > 0)
             {
                 var records = new List<Record>(read.Records.Count);
-                foreach (var stored in read.Records)
-                {
-                    records.Add(ShardView.ToRecord(_stream, _shard, stored));
-                }
-
-                var last = read.Records[^1];
                 var bytes = 0L;
                 foreach (var stored in read.Records)
                 {
+                    records.Add(ShardView.ToRecord(_stream, _shard, stored));
                     bytes += stored.Data.Length + stored.PartitionKey.Length;
                 }
+
+                var last = read.Records[^1];
 
                 continuation = records[^1].SequenceNumber;
                 continuationPosition = position;

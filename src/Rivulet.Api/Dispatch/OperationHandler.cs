@@ -44,17 +44,22 @@ internal abstract class OperationHandler
     }
 }
 
-internal sealed class OperationHandler<TInput, TOutput> : OperationHandler
+/// <summary>Parses and validates the input shape every handler of an operation taking <typeparamref name="TInput"/> shares.</summary>
+internal abstract class OperationHandlerOf<TInput> : OperationHandler
+    where TInput : IWireShape<TInput>
+{
+    public sealed override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
+
+    public sealed override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
+}
+
+internal sealed class OperationHandler<TInput, TOutput> : OperationHandlerOf<TInput>
     where TInput : IWireShape<TInput>
     where TOutput : IWireShape<TOutput>
 {
     private readonly IOperation<TInput, TOutput> _operation;
 
     public OperationHandler(IOperation<TInput, TOutput> operation) => _operation = operation;
-
-    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
-
-    public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
 
     public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken)
     {
@@ -64,16 +69,12 @@ internal sealed class OperationHandler<TInput, TOutput> : OperationHandler
     }
 }
 
-internal sealed class OperationHandler<TInput> : OperationHandler
+internal sealed class OperationHandler<TInput> : OperationHandlerOf<TInput>
     where TInput : IWireShape<TInput>
 {
     private readonly IOperation<TInput> _operation;
 
     public OperationHandler(IOperation<TInput> operation) => _operation = operation;
-
-    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
-
-    public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
 
     public override async ValueTask<bool> ExecuteAsync(RequestContext context, object input, PooledBufferWriter output, WireContentType codec, CancellationToken cancellationToken)
     {
@@ -83,16 +84,12 @@ internal sealed class OperationHandler<TInput> : OperationHandler
 }
 
 /// <summary>An operation whose answer is an event stream: every error up to its start is an ordinary error response.</summary>
-internal sealed class EventStreamOperationHandler<TInput> : OperationHandler
+internal sealed class EventStreamOperationHandler<TInput> : OperationHandlerOf<TInput>
     where TInput : IWireShape<TInput>
 {
     private readonly IEventStreamOperation<TInput> _operation;
 
     public EventStreamOperationHandler(IEventStreamOperation<TInput> operation) => _operation = operation;
-
-    public override object Parse(ReadOnlyMemory<byte> body, WireContentType codec) => Read<TInput>(body, codec);
-
-    public override void Validate(object input, ValidationErrors errors) => ((TInput)input).Validate(errors, "");
 
     public override async ValueTask<IEventStreamBody?> OpenEventStreamAsync(RequestContext context, object input, WireContentType codec, CancellationToken cancellationToken) =>
         await _operation.OpenAsync(context, (TInput)input, codec, cancellationToken).ConfigureAwait(false);

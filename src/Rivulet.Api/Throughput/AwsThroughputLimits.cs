@@ -96,8 +96,8 @@ public sealed class AwsThroughputLimits : IThroughputGate
                 return false;
             }
 
-            rates.Records.TryTake(1, RecordsPerSecond, RecordsPerSecond, nowMs);
-            rates.Bytes.TryTake(recordBytes, BytesPerSecond, byteCapacity, nowMs);
+            rates.Records.Charge(1, RecordsPerSecond, RecordsPerSecond, nowMs);
+            rates.Bytes.Charge(recordBytes, BytesPerSecond, byteCapacity, nowMs);
             return true;
         }
     }

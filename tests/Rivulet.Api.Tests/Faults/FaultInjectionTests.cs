@@ -91,7 +91,7 @@ public sealed class FaultInjectionTests
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_763_700_000_000));
         var faults = new FaultInjection(UnlimitedThroughput.Instance, Plan(null, "ListStreams=1000"));
         var service = new KinesisService(new MemoryStreamStore(clock), new KinesisOptions { TokenKey = new byte[32] }, clock, faults);
-        var answer = service.HandleAsync(Request("ListStreams", "{}"), default).AsTask();
+        var answer = service.HandleAsync(ApiHarness.Request("ListStreams", "{}"u8.ToArray()), default).AsTask();
         Assert.False(answer.IsCompleted);
         clock.Advance(TimeSpan.FromMilliseconds(999));
         Assert.False(answer.IsCompleted);
@@ -100,7 +100,7 @@ public sealed class FaultInjectionTests
         Assert.Equal(200, response.StatusCode);
 
         // Other operations are not held.
-        using var other = await service.HandleAsync(Request("DescribeLimits", "{}"), default);
+        using var other = await service.HandleAsync(ApiHarness.Request("DescribeLimits", "{}"u8.ToArray()), default);
         Assert.Equal(200, other.StatusCode);
     }
 
@@ -151,16 +151,6 @@ public sealed class FaultInjectionTests
         Assert.True(FaultPlan.TryParseLatency(latency, out var parsedLatency, out error), error);
         return new FaultPlan { Faults = parsedFaults, Latency = parsedLatency };
     }
-
-    private static ApiRequest Request(string operation, string body) => new()
-    {
-        Method = "POST",
-        Target = "Kinesis_20131202." + operation,
-        ContentType = "application/x-amz-json-1.1",
-        Body = Encoding.UTF8.GetBytes(body),
-        Authorization = ApiHarness.Authorization,
-        HasDateHeader = true,
-    };
 
     private static async Task<int> CountAsync(ApiHarness api)
     {

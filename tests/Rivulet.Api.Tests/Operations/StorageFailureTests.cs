@@ -73,15 +73,7 @@ public sealed class StorageFailureTests
         var errors = new List<string>();
         _service.OnUnexpectedError = (what, _) => errors.Add(what);
 
-        using var response = await _service.HandleAsync(new ApiRequest
-        {
-            Method = "POST",
-            Target = "Kinesis_20131202.SubscribeToShard",
-            ContentType = "application/x-amz-json-1.1",
-            Body = JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = described["ConsumerDescription"]!["ConsumerARN"]!.GetValue<string>(), ShardId = "shardId-000000000000", StartingPosition = new { Type = "TRIM_HORIZON" } }),
-            Authorization = ApiHarness.Authorization,
-            HasDateHeader = true,
-        }, default);
+        using var response = await _service.HandleAsync(ApiHarness.Request("SubscribeToShard", JsonSerializer.SerializeToUtf8Bytes(new { ConsumerARN = described["ConsumerDescription"]!["ConsumerARN"]!.GetValue<string>(), ShardId = "shardId-000000000000", StartingPosition = new { Type = "TRIM_HORIZON" } })), default);
         var sink = new CollectingSink();
         await response.EventStream!.RunAsync(sink, default);
 
@@ -95,15 +87,7 @@ public sealed class StorageFailureTests
 
     private async Task<(int Status, JsonObject? Body)> CallAsync(string operation, object body)
     {
-        using var response = await _service.HandleAsync(new ApiRequest
-        {
-            Method = "POST",
-            Target = "Kinesis_20131202." + operation,
-            ContentType = "application/x-amz-json-1.1",
-            Body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body)),
-            Authorization = ApiHarness.Authorization,
-            HasDateHeader = true,
-        }, default);
+        using var response = await _service.HandleAsync(ApiHarness.Request(operation, JsonSerializer.SerializeToUtf8Bytes(body)), default);
         var text = Encoding.UTF8.GetString(response.BodyBytes.Span);
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject());
     }

@@ -243,15 +243,7 @@ public sealed class SubscribeToShardTests
 
     private static async Task<Subscription> OpenAsync(ApiHarness api, byte[] body, string contentType = "application/x-amz-json-1.1", int capacity = 1000)
     {
-        var response = await api.Service.HandleAsync(new ApiRequest
-        {
-            Method = "POST",
-            Target = "Kinesis_20131202.SubscribeToShard",
-            ContentType = contentType,
-            Body = body,
-            Authorization = ApiHarness.Authorization,
-            HasDateHeader = true,
-        }, default);
+        var response = await api.Service.HandleAsync(ApiHarness.Request("SubscribeToShard", body, contentType), default);
         Assert.True(response.EventStream is not null, $"SubscribeToShard answered {response.StatusCode} {Encoding.UTF8.GetString(response.BodyBytes.Span)}");
         Assert.Equal("application/vnd.amazon.eventstream", response.ContentType);
         return new Subscription(response.EventStream!, capacity);

@@ -19,7 +19,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task GetRecords_takes_five_calls_a_second_per_shard()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s", shards: 2);
         var iterator = await IteratorAsync(api, "shardId-000000000000");
         var other = await IteratorAsync(api, "shardId-000000000001");
@@ -41,7 +41,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task After_a_10_MiB_answer_the_shard_refuses_reads_for_the_next_5_seconds()
     {
-        var api = Harness(onByDefault: false);
+        var api = LimitsSetup.Harness(onByDefault: false);
         await api.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, MaxRecordSizeInKiB = 4096 });
 
         // Five records of exactly 2 MiB (data and key), written before the limits are switched on for the stream.
@@ -67,7 +67,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task GetRecords_reads_two_MiB_a_second_whatever_the_size_of_each_answer()
     {
-        var api = Harness(onByDefault: false);
+        var api = LimitsSetup.Harness(onByDefault: false);
         await api.CreateStreamAsync("s");
         var data = Convert.ToBase64String(new byte[(512 * 1024) - 1]);
         for (var i = 0; i < 8; i++)
@@ -96,7 +96,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task GetShardIterator_takes_five_a_second_per_shard()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s", shards: 2);
         for (var i = 0; i < 5; i++)
         {
@@ -113,7 +113,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task Control_plane_calls_over_their_rate_per_account_get_LimitExceeded_naming_the_account()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s");
         for (var i = 0; i < 10; i++)
         {
@@ -149,7 +149,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task Calls_limited_per_stream_get_LimitExceeded_naming_the_stream_and_other_streams_are_not_held_up()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s");
         await api.CreateStreamAsync("t");
         for (var i = 0; i < 5; i++)
@@ -173,7 +173,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task SubscribeToShard_takes_one_call_a_second_per_consumer_and_shard_then_the_5_second_rule_applies()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s", shards: 2);
         await api.OkAsync("RegisterStreamConsumer", new { StreamARN = StreamArn, ConsumerName = "app" });
         var consumerArn = $"{StreamArn}/consumer/app:1763700000";
@@ -197,7 +197,7 @@ public sealed class ReadAndCallLimitsTests
     public void A_subscription_pushes_two_MiB_a_second_and_waits_out_what_it_pushed_beyond()
     {
         var limits = new AwsThroughputLimits(onByDefault: true);
-        var stream = TestStreams.Stream(shards: 1);
+        var stream = LimitsSetup.Stream(shards: 1);
         const string consumer = "arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/app:1";
         Assert.Equal(TimeSpan.Zero, limits.Pace(stream, stream.Shards[0], consumer, 2 * 1024 * 1024, 0));
         Assert.Equal(TimeSpan.FromMilliseconds(500), limits.Pace(stream, stream.Shards[0], consumer, 1024 * 1024, 0));
@@ -208,7 +208,7 @@ public sealed class ReadAndCallLimitsTests
     [Fact]
     public async Task With_the_limits_off_nothing_is_refused()
     {
-        var api = Harness(onByDefault: false);
+        var api = LimitsSetup.Harness(onByDefault: false);
         await api.CreateStreamAsync("s");
         var iterator = await IteratorAsync(api, "shardId-000000000000");
         for (var i = 0; i < 30; i++)
@@ -220,9 +220,6 @@ public sealed class ReadAndCallLimitsTests
         }
     }
 
-    private static ApiHarness Harness(bool onByDefault) =>
-        new(new KinesisOptions { TokenKey = new byte[32] }, clock => new MemoryStreamStore(clock), new AwsThroughputLimits(onByDefault));
-
     private static async Task<string> IteratorAsync(ApiHarness api, string shardId) =>
         (await api.OkAsync("GetShardIterator", new { StreamName = "s", ShardId = shardId, ShardIteratorType = "TRIM_HORIZON" }))["ShardIterator"]!.GetValue<string>();
 
@@ -230,13 +227,5 @@ public sealed class ReadAndCallLimitsTests
         new { ConsumerARN = consumerArn, ShardId = shardId, StartingPosition = new { Type = "LATEST" } };
 
     private static async Task<Dispatch.ApiResponse> SubscribeAsync(ApiHarness api, string consumerArn, string shardId) =>
-        await api.Service.HandleAsync(new Dispatch.ApiRequest
-        {
-            Method = "POST",
-            Target = "Kinesis_20131202.SubscribeToShard",
-            ContentType = "application/x-amz-json-1.1",
-            Body = JsonSerializer.SerializeToUtf8Bytes(Subscribe(consumerArn, shardId)),
-            Authorization = ApiHarness.Authorization,
-            HasDateHeader = true,
-        }, default);
+        await api.Service.HandleAsync(ApiHarness.Request("SubscribeToShard", JsonSerializer.SerializeToUtf8Bytes(Subscribe(consumerArn, shardId))), default);
 }

@@ -15,7 +15,7 @@ public sealed class WriteLimitsTests
     [Fact]
     public async Task With_the_limits_on_PutRecords_beyond_a_thousand_records_a_second_fails_only_the_entries_over_it()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s");
 
         Assert.Equal(0, (await PutRecordsAsync(api, 500))["FailedRecordCount"]!.GetValue<int>());
@@ -45,7 +45,7 @@ public sealed class WriteLimitsTests
     [Fact]
     public async Task A_megabyte_a_second_limits_large_records_and_a_stream_of_larger_records_bursts_to_its_largest()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s");
         var data = Convert.ToBase64String(new byte[600 * 1024]);
         await api.OkAsync("PutRecord", new { StreamName = "s", PartitionKey = "k", Data = data });
@@ -64,7 +64,7 @@ public sealed class WriteLimitsTests
     [Fact]
     public async Task A_writer_at_three_thousand_records_a_second_gets_about_a_third_through_over_several_seconds()
     {
-        var api = Harness(onByDefault: true);
+        var api = LimitsSetup.Harness(onByDefault: true);
         await api.CreateStreamAsync("s");
         var accepted = 0;
         var sent = 0;
@@ -85,7 +85,7 @@ public sealed class WriteLimitsTests
     [Fact]
     public async Task The_limits_are_off_by_default_and_a_stream_s_tag_switches_them_either_way()
     {
-        var off = Harness(onByDefault: false);
+        var off = LimitsSetup.Harness(onByDefault: false);
         await off.CreateStreamAsync("s");
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
@@ -95,7 +95,7 @@ public sealed class WriteLimitsTests
         Assert.Equal(0, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
         Assert.Equal(500, (await PutRecordsAsync(off, 500))["FailedRecordCount"]!.GetValue<int>());
 
-        var on = Harness(onByDefault: true);
+        var on = LimitsSetup.Harness(onByDefault: true);
         await on.OkAsync("CreateStream", new { StreamName = "s", ShardCount = 1, Tags = new Dictionary<string, string> { [AwsThroughputLimits.TagKey] = "off" } });
         for (var i = 0; i < 4; i++)
         {
@@ -107,7 +107,7 @@ public sealed class WriteLimitsTests
     public void Each_shard_has_its_own_buckets_and_idle_ones_are_forgotten()
     {
         var limits = new AwsThroughputLimits(onByDefault: true);
-        var stream = TestStreams.Stream(shards: 2);
+        var stream = LimitsSetup.Stream(shards: 2);
         for (var i = 0; i < 1000; i++)
         {
             Assert.True(limits.TryAdmit(At(0), stream, stream.Shards[0], 10));
@@ -128,9 +128,6 @@ public sealed class WriteLimitsTests
     }
 
     private static RequestContext At(long nowMs) => new("000000000000", "us-east-1", DateTimeOffset.FromUnixTimeMilliseconds(nowMs));
-
-    private static ApiHarness Harness(bool onByDefault) =>
-        new(new KinesisOptions { TokenKey = new byte[32] }, clock => new MemoryStreamStore(clock), new AwsThroughputLimits(onByDefault));
 
     private static async Task<System.Text.Json.Nodes.JsonObject> PutRecordsAsync(ApiHarness api, int count) =>
         await api.OkAsync("PutRecords", new { StreamName = "s", Records = Enumerable.Range(0, count).Select(i => new { PartitionKey = $"k{i}", Data = "AAAA" }) });

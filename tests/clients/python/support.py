@@ -298,6 +298,17 @@ class KinesisTestCase(unittest.TestCase):
             self.assertEqual(message, error.response["Error"].get("Message"), details)
         return error
 
+    def assert_cli_error(self, result: Any, code: str, operation: str, message: str | None = None) -> None:
+        """Checks what AWS CLI users see: a failed exit, and the error's code (and message) on stderr."""
+        self.assertNotEqual(0, result.returncode, repr(result))
+        # v2 inserts "(reached max retries: N)" before the colon.
+        self.assertRegex(
+            result.stderr,
+            rf"An error occurred \({code}\) when calling the {operation} operation( \(reached max retries: \d+\))?: "
+            + ("" if message is None else re.escape(message)),
+            repr(result),
+        )
+
 
 def describe_error(error: ClientError) -> str:
     meta = error.response.get("ResponseMetadata", {})

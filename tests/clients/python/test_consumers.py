@@ -188,11 +188,6 @@ class AwsCliConsumerTests(ConsumerTestCase):
         self.assertEqual(0, result.returncode, repr(result))
         return result.json()
 
-    def assert_cli_error(self, result: Any, code: str, operation: str) -> None:
-        self.assertNotEqual(0, result.returncode, repr(result))
-        # v2 inserts "(reached max retries: 0)" before the colon.
-        self.assertRegex(result.stderr, rf"An error occurred \({code}\) when calling the {operation} operation( \(reached max retries: \d+\))?: ", repr(result))
-
     def test_the_aws_cli_registers_describes_lists_and_deregisters_consumers(self):
         name = self.create_stream("cli-consumers")
         arn = stream_arn(name)

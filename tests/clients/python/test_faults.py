@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 import time
 import unittest
@@ -432,13 +431,7 @@ class AwsCliFaultTests(FaultTestCase):
 
         self.set_faults(fault="PutRecord=1:ProvisionedThroughputExceededException")
         result = put_record()
-        self.assertNotEqual(0, result.returncode, repr(result))
-        self.assertRegex(
-            result.stderr,
-            rf"An error occurred \({THROTTLED}\) when calling the PutRecord operation"
-            r"( \(reached max retries: \d+\))?: " + re.escape(throttled_message(name, shard_id)),
-            repr(result),
-        )
+        self.assert_cli_error(result, THROTTLED, "PutRecord", throttled_message(name, shard_id))
 
         self.clear_faults()
         result = put_record()

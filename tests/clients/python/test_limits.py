@@ -10,7 +10,6 @@ no test assumes how many writes are refused: each writes in a bounded loop until
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import threading
 import time
@@ -317,10 +316,4 @@ class AwsCliLimitTests(LimitsTestCase):
             stop.set()
             thread.join(timeout=35)
 
-        self.assertNotEqual(0, result.returncode, repr(result))
-        self.assertRegex(
-            result.stderr,
-            rf"An error occurred \({THROTTLED}\) when calling the PutRecord operation"
-            r"( \(reached max retries: \d+\))?: " + re.escape(throttled_message(name, shard_id)),
-            repr(result),
-        )
+        self.assert_cli_error(result, THROTTLED, "PutRecord", throttled_message(name, shard_id))

@@ -40,6 +40,8 @@ import {
   rejection,
   send,
   streamArn,
+  text,
+  throttledMessage,
   uniqueName,
   utf8,
 } from "./support.mjs";
@@ -51,8 +53,6 @@ const ACCOUNT_RATE_EXCEEDED = `Rate exceeded for account ${ACCOUNT}.`;
 /** More calls than any of the buckets tested here (at most 5 a second) takes at once. */
 const MAX_QUICK_CALLS = 20;
 
-const shardRateExceeded = (name, shardId) => `Rate exceeded for shard ${shardId} in stream ${name} under account ${ACCOUNT}.`;
-const text = (data) => Buffer.from(data).toString("utf8");
 
 /** A JSON request to the admin endpoint; its answer, which must be a 200. */
 async function admin(method, path, body) {
@@ -137,7 +137,7 @@ describe(
       assert.equal(refused.FailedRecordCount, entries.length);
       assert.equal(refused.Records.length, entries.length);
       for (const result of refused.Records) {
-        assert.deepEqual({ ...result }, { ErrorCode: THROTTLED, ErrorMessage: shardRateExceeded(name, SHARD_0) });
+        assert.deepEqual({ ...result }, { ErrorCode: THROTTLED, ErrorMessage: throttledMessage(name, SHARD_0) });
       }
 
       assert.deepEqual(await clearFaults(), { fault: "", latency: "" });
@@ -175,7 +175,7 @@ describe(
           send(retrying, new GetShardIteratorCommand({ StreamName: name, ShardId: SHARD_0, ShardIteratorType: "TRIM_HORIZON" })),
         );
         assert.ok(throttled instanceof ProvisionedThroughputExceededException, `got ${throttled?.name}: ${throttled?.message}`);
-        assert.equal(throttled.message, shardRateExceeded(name, SHARD_0));
+        assert.equal(throttled.message, throttledMessage(name, SHARD_0));
         assert.equal(throttled.$metadata.httpStatusCode, 400);
         assert.equal(throttled.$metadata.attempts, maxAttempts, "throttling is retried");
 
@@ -253,7 +253,7 @@ describe(
         iterator = page.NextShardIterator;
       });
       assert.ok(error instanceof ProvisionedThroughputExceededException, `got ${error?.name}: ${error?.message}`);
-      assert.equal(error.message, shardRateExceeded(name, SHARD_0));
+      assert.equal(error.message, throttledMessage(name, SHARD_0));
       assert.equal(error.$metadata.attempts, 1);
 
       // The bucket is empty now; a token comes back every 200 ms, sooner than the retries give up.

@@ -20,7 +20,7 @@ import {
   waitUntilStreamExists,
 } from "@aws-sdk/client-kinesis";
 
-import { ACCOUNT, REGION, deleteQuietly, endpoint, newClient, readShard, send, uniqueName, utf8 } from "./support.mjs";
+import { REGION, deleteQuietly, endpoint, newClient, readShard, send, text, throttledMessage, uniqueName, utf8 } from "./support.mjs";
 
 const SEQUENCE_NUMBER = /^[1-9]\d{49,59}$/; // AWS's are 56 digits
 const TEST_TIMEOUT_MS = 60_000;
@@ -31,7 +31,6 @@ const MAX_BATCHES = 40; // 20,000 records: far more than a 1,000-record bucket c
 const MAX_SINGLE_PUTS = 20;
 const ONE_MIB = 1024 * 1024;
 
-const throttledMessage = (name, shardId) => `Rate exceeded for shard ${shardId} in stream ${name} under account ${ACCOUNT}.`;
 
 /** A unique, recognisable record body: the counter, padded with dots to `size` bytes. */
 function payload(counter, size = 0) {
@@ -39,7 +38,6 @@ function payload(counter, size = 0) {
   return utf8(head + ".".repeat(Math.max(0, size - head.length)));
 }
 
-const text = (data) => Buffer.from(data).toString("utf8");
 
 describe("per-shard write limits through @aws-sdk/client-kinesis", { timeout: TEST_TIMEOUT_MS * 4 }, () => {
   const client = newClient(); // maxAttempts 1: the server's first answer

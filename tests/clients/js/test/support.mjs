@@ -163,6 +163,12 @@ export async function deleteQuietly(client, name) {
 
 export const utf8 = (text) => new TextEncoder().encode(text);
 
+/** A record's data back as text. */
+export const text = (data) => Buffer.from(data).toString("utf8");
+
+/** AWS's message for a shard over its throughput, real or injected. */
+export const throttledMessage = (name, shardId) => `Rate exceeded for shard ${shardId} in stream ${name} under account ${ACCOUNT}.`;
+
 /** Runs `action`, expecting it to throw; returns the error. */
 export async function rejection(action) {
   try {

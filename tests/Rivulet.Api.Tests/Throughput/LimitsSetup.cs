@@ -1,8 +1,14 @@
+using Rivulet.Api.Throughput;
+using Rivulet.Storage.Memory;
+
 namespace Rivulet.Api.Tests.Throughput;
 
-/// <summary>Stream metadata for calling the limits directly, without a store.</summary>
-internal static class TestStreams
+/// <summary>What the limits' tests start from: a harness with the limits on or off by default, or stream metadata for calling them directly.</summary>
+internal static class LimitsSetup
 {
+    public static ApiHarness Harness(bool onByDefault) =>
+        new(new KinesisOptions { TokenKey = new byte[32] }, clock => new MemoryStreamStore(clock), new AwsThroughputLimits(onByDefault));
+
     public static Storage.StreamMetadata Stream(int shards) => new()
     {
         Key = new Storage.StreamKey("000000000000", "us-east-1", "s"),
