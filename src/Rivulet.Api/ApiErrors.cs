@@ -173,7 +173,7 @@ internal static class ApiErrors
     public static KinesisException RetentionNotShorter(int hours, string streamName, int current) =>
         new(InvalidArgument, $"Requested retention period ({hours} hours) for stream {streamName} can not be longer than existing retention period ({current} hours). Use IncreaseRetentionPeriod API.");
 
-    public static KinesisException StorageFailure() =>
+    public static KinesisException InternalServiceFailure() =>
         new("InternalFailureException", InternalServiceFailureMessage, 500);
 
     // Encryption, monitoring, modes, limits and account settings. AWS's texts for these are not

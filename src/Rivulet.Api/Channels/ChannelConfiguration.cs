@@ -35,7 +35,7 @@ internal static class ChannelConfiguration
         }
         catch (SerializationException)
         {
-            throw ApiErrors.StorageFailure();
+            throw ApiErrors.InternalServiceFailure();
         }
     }
 

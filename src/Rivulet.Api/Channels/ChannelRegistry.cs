@@ -107,7 +107,7 @@ internal sealed class ChannelRegistry
             }
             catch (IOException)
             {
-                throw ApiErrors.StorageFailure();
+                throw ApiErrors.InternalServiceFailure();
             }
 
             if (outcome == StreamStoreOutcome.Done)
@@ -210,7 +210,7 @@ internal sealed class ChannelRegistry
         catch (IOException)
         {
             // The account's file is damaged: its channels exist but cannot be served.
-            throw ApiErrors.StorageFailure();
+            throw ApiErrors.InternalServiceFailure();
         }
     }
 }

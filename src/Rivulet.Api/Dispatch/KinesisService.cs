@@ -230,11 +230,7 @@ public sealed class KinesisService
                 throw ApiErrors.ValidationFailed(errors);
             }
 
-            if (await InjectAsync(context, cancellationToken).ConfigureAwait(false))
-            {
-                body.Dispose();
-                return Error(codec, requestId, 500, "InternalFailureException", ApiErrors.InternalServiceFailureMessage);
-            }
+            await InjectAsync(context, cancellationToken).ConfigureAwait(false);
 
             if (!_throughput.TryCall(context, context.OperationId!.Value, null))
             {
@@ -271,14 +267,14 @@ public sealed class KinesisService
     }
 
     /// <summary>
-    /// Waits the injected latency, then rolls for an injected fault: true for an InternalFailure,
-    /// a LimitExceeded thrown; ProvisionedThroughputExceeded is the gate's to inject, per shard.
+    /// Waits the injected latency, then throws the injected fault if the dice say so;
+    /// ProvisionedThroughputExceeded is the gate's to inject, per shard.
     /// </summary>
-    private async ValueTask<bool> InjectAsync(RequestContext context, CancellationToken cancellationToken)
+    private async ValueTask InjectAsync(RequestContext context, CancellationToken cancellationToken)
     {
         if (_faults is not { } faults || context.OperationId is not { } operation)
         {
-            return false;
+            return;
         }
 
         if (faults.Plan.LatencyFor(operation) is > 0 and var milliseconds)
@@ -286,12 +282,13 @@ public sealed class KinesisService
             await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _time, cancellationToken).ConfigureAwait(false);
         }
 
-        return faults.Roll(operation, throughputErrors: false) switch
+        switch (faults.Roll(operation, throughputErrors: false))
         {
-            FaultPlan.InternalFailure => true,
-            FaultPlan.LimitExceeded => throw ApiErrors.AccountRateExceeded(context.AccountId),
-            _ => false,
-        };
+            case FaultPlan.InternalFailure:
+                throw ApiErrors.InternalServiceFailure();
+            case FaultPlan.LimitExceeded:
+                throw ApiErrors.AccountRateExceeded(context.AccountId);
+        }
     }
 
     private AuthenticationCheck Authenticate(ApiRequest request) =>

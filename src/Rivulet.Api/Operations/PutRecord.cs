@@ -52,7 +52,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
             throw ApiErrors.InvalidSequenceNumberForOrdering(ordering, stream.Key.StreamName, stream.Key.AccountId);
         }
 
-        var shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.StorageFailure();
+        var shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.InternalServiceFailure();
         if (input.DryRun == true)
         {
             throw ApiErrors.DryRunSucceeded();
@@ -76,7 +76,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
 
             // A reshard closed the shard after the stream was resolved: the record goes where the shards in force now send it.
             stream = await _streams.GetWritableAsync(context, input.StreamName, input.StreamARN, cancellationToken).ConfigureAwait(false);
-            shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.StorageFailure();
+            shard = (auto ? _auto.Next(stream) : ShardView.OpenShardFor(stream, hashKey)) ?? throw ApiErrors.InternalServiceFailure();
         }
 
         switch (appended.Status)
@@ -85,7 +85,7 @@ internal sealed class PutRecord : IOperation<PutRecordInput, PutRecordOutput>
                 // Resolved before a DeleteStream that won the race: answer as AWS would had the delete come first.
                 throw ApiErrors.StreamNotFound(stream.Key.StreamName, stream.Key.AccountId);
             case not AppendStatus.Appended:
-                throw ApiErrors.StorageFailure();
+                throw ApiErrors.InternalServiceFailure();
         }
 
         return new PutRecordOutput

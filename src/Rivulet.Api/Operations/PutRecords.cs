@@ -77,7 +77,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 // Keys play no part: the entries take the open shards in turn.
                 if (!_auto.Place(stream, shardOf.AsSpan(0, count)))
                 {
-                    throw ApiErrors.StorageFailure();
+                    throw ApiErrors.InternalServiceFailure();
                 }
             }
             else
@@ -86,7 +86,7 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                 for (var i = 0; i < count; i++)
                 {
                     var entry = entries[i];
-                    var shard = ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.StorageFailure();
+                    var shard = ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey)) ?? throw ApiErrors.InternalServiceFailure();
                     shardOf[i] = shard.Index;
                 }
             }
@@ -142,14 +142,14 @@ internal sealed class PutRecords : IOperation<PutRecordsInput, PutRecordsOutput>
                     {
                         var entry = entries[i];
                         var shard = RecordDistribution.IsAuto(stream) ? _auto.Next(stream) : ShardView.OpenShardFor(stream, RecordRules.HashKeyOf(entry.PartitionKey!, entry.ExplicitHashKey));
-                        shardOf[i] = (shard ?? throw ApiErrors.StorageFailure()).Index;
+                        shardOf[i] = (shard ?? throw ApiErrors.InternalServiceFailure()).Index;
                     }
                 }
             }
             if (storageFailures == count)
             {
                 // Nothing could be stored at all (disk full, I/O error): the whole call fails, as a PutRecord would.
-                throw ApiErrors.StorageFailure();
+                throw ApiErrors.InternalServiceFailure();
             }
 
             failed += storageFailures;

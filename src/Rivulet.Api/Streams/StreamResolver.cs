@@ -65,7 +65,7 @@ internal sealed class StreamResolver
     public async ValueTask<StreamMetadata?> FindAsync(RequestContext context, StreamKey key, CancellationToken cancellationToken, ConsumerGrant? consumer = null)
     {
         var stream = await FindEvenDamagedAsync(context, key, cancellationToken, consumer).ConfigureAwait(false);
-        return stream?.Damage is null ? stream : throw ApiErrors.StorageFailure();
+        return stream?.Damage is null ? stream : throw ApiErrors.InternalServiceFailure();
     }
 
     /// <summary>The stream to delete: unlike every other call, DeleteStream also takes a damaged stream (the only way to be rid of it).</summary>
